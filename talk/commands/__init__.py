@@ -1,0 +1,1 @@
+"""One module per `talk` subcommand; each defines `register(subparsers)` and `run(args)`."""

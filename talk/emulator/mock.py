@@ -1,0 +1,51 @@
+"""Put emulators behind `responses`, so that real connector code talks to them in-process."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import requests
+import responses
+
+from talk.emulator.base import DroppedAfterWrite, EmulatedTimeout, Emulator, HttpRequest
+
+__all__ = ["install", "to_http_request"]
+
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def to_http_request(prepared: requests.PreparedRequest) -> HttpRequest:
+    body = prepared.body
+    if isinstance(body, str):
+        body = body.encode()
+    return HttpRequest(
+        method=str(prepared.method),
+        url=str(prepared.url),
+        headers={k: str(v) for k, v in prepared.headers.items()},
+        body=body,
+    )
+
+
+def _callback(emulator: Emulator) -> Any:
+    def answer(prepared: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+        try:
+            response = emulator.handle(to_http_request(prepared))
+        except EmulatedTimeout as exc:
+            raise requests.exceptions.ReadTimeout(f"emulated timeout: {exc}") from None
+        except DroppedAfterWrite as exc:
+            raise requests.exceptions.ConnectionError(
+                f"emulated connection drop after write: {exc}") from None
+        headers = {"Content-Type": response.content_type(), **response.headers}
+        return response.status, headers, response.body_bytes()
+
+    return answer
+
+
+def install(mock: responses.RequestsMock, emulators: Iterable[Emulator]) -> None:
+    """Register every emulator's base URL on `mock` for all methods."""
+    for emulator in emulators:
+        pattern = re.compile(re.escape(emulator.base_url) + r"(/.*)?(\?.*)?$")
+        for method in _METHODS:
+            mock.add_callback(method, pattern, callback=_callback(emulator))

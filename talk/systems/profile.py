@@ -1,0 +1,87 @@
+"""System profiles: what talk knows about a system's API, per entity.
+
+A profile is data, not behaviour: the emulators, connectors, sync engine and harness all
+read the same profile, so a fact about an API is written down once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = ["ApiStyle", "ChangeRead", "EntityProfile", "FieldType", "SystemProfile"]
+
+
+class ApiStyle(StrEnum):
+    KEAP = "keap"
+    WEBCRM = "webcrm"
+    EXACT = "exact"
+    GENERIC = "generic"
+
+
+class ChangeRead(StrEnum):
+    """How changes of an entity are read (decision 10)."""
+
+    SINCE = "since"  # Keap `since=` on last_updated
+    SYNC_TOKEN = "sync_token"  # Keap products/sync?sync_token=
+    UPDATE_DATES = "update_dates"  # WebCRM /<Entity>/FindByUpdateDates/{start}/{end}
+    MODIFIED_FILTER = "modified_filter"  # Exact $filter=Modified ge datetime'...'
+    UPDATED_SINCE = "updated_since"  # generic ?updated_since=
+    FULL = "full"  # no changed-since read: read everything and compare
+
+
+class FieldType(StrEnum):
+    """A field's own JSON type in the API (not the documented target type)."""
+
+    STRING = "string"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    ARRAY = "array"
+    OBJECT = "object"
+    DATETIME = "datetime"
+    GUID = "guid"
+
+
+@dataclass(frozen=True)
+class EntityProfile:
+    """One resource of an API as a dataflow document names it."""
+
+    system: str  # system key
+    name: str  # canonical entity name, e.g. "Companies"
+    resource: str  # path segment(s) under the base URL, e.g. "companies", "crm/Accounts"
+    id_field: str  # "id", "OrganisationId", "ID"
+    modified_field: str | None  # "last_updated", "OrganisationUpdatedAt", "Modified", None
+    change_read: ChangeRead
+    list_key: str | None = None  # key of the list in a list answer ("companies"), None: bare
+    field_types: Mapping[str, FieldType] = field(default_factory=dict)
+    # Each inner tuple is "at least one of these" (decision 2), e.g. (("company_name",),).
+    required_on_create: tuple[tuple[str, ...], ...] = ()
+    can_create: bool = True
+    can_update: bool = True
+    can_delete: bool = False
+    generic: bool = False  # true when the system has no dedicated profile for this entity
+
+    def field_type(self, path: str) -> FieldType | None:
+        """The API's own type of a (dotted) field, if the profile knows it."""
+        return self.field_types.get(path)
+
+    def is_id_field(self, path: str) -> bool:
+        """Decision 15: `id`, `Id`, `ID` or the profile's own id field name the link."""
+        return path in {"id", "Id", "ID", self.id_field}
+
+    def missing_required(self, present: set[str]) -> list[tuple[str, ...]]:
+        """The required groups of which no member is in `present` (top-level field names)."""
+        return [group for group in self.required_on_create
+                if not any(name in present for name in group)]
+
+
+@dataclass(frozen=True)
+class SystemProfile:
+    key: str
+    display_name: str
+    style: ApiStyle
+    entities: Mapping[str, EntityProfile]  # by canonical name
+    aliases: tuple[str, ...] = ()
+    generic: bool = False
