@@ -58,6 +58,9 @@ class Item:
     evidence: dict[str, Any] = field(default_factory=dict)
     duration: float = 0.0
     nodeid: str = ""
+    # Filled by talk.report.baseline.compare when a previous results.json is given:
+    previous_status: str | None = None  # the item's status in the baseline run, if it was there
+    change: str | None = None  # a talk.report.baseline.Change value, or None when unchanged
 
 
 @dataclass
