@@ -6,6 +6,7 @@ import importlib
 from typing import Any
 
 from talk.connectors.base import (
+    AmbiguousWrite,
     ApiError,
     AuthError,
     ChangePage,
@@ -16,6 +17,7 @@ from talk.connectors.base import (
 from talk.systems.profile import ApiStyle, SystemProfile
 
 __all__ = [
+    "AmbiguousWrite",
     "ApiError",
     "AuthError",
     "ChangePage",

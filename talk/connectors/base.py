@@ -19,6 +19,7 @@ import requests
 from talk.systems.profile import EntityProfile, SystemProfile
 
 __all__ = [
+    "AmbiguousWrite",
     "ApiError",
     "AuthError",
     "ChangePage",
@@ -48,7 +49,7 @@ class AuthError(ApiError):
     """401/403: the credential is missing, wrong or expired."""
 
 
-class RetriesExhausted(Exception):  # noqa: N818 - reads as what happened
+class RetriesExhausted(Exception):
     """429/5xx/timeouts went on past the retry policy's bounds."""
 
     def __init__(self, system: str, method: str, url: str, attempts: int, last: str) -> None:
@@ -56,6 +57,10 @@ class RetriesExhausted(Exception):  # noqa: N818 - reads as what happened
         self.attempts = attempts
         self.last = last
         super().__init__(f"{system}: {method} {url} failed after {attempts} attempts: {last}")
+
+
+class AmbiguousWrite(RetriesExhausted):
+    """A create whose answer never came: it may or may not have been applied."""
 
 
 @dataclass
@@ -76,7 +81,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Full-jitter exponential delay for the given (1-based) failed attempt."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
+        ceiling = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
 
 
@@ -187,6 +192,11 @@ class Connector(ABC):
                 )
             except (requests.Timeout, requests.ConnectionError) as exc:
                 last = f"{type(exc).__name__}: {exc}"
+                if method.upper() == "POST":
+                    # A create is not idempotent and these APIs take no idempotency key:
+                    # the server may have applied it. Never send it twice; the sync's
+                    # create intents resolve it on the next run (decision 13).
+                    raise AmbiguousWrite(self.profile.key, method, url, attempt, last) from exc
             else:
                 if response.status_code < 400:
                     return response

@@ -21,8 +21,8 @@ from talk.systems.profile import EntityProfile, SystemProfile
 __all__ = [
     "Clock",
     "DroppedAfterWrite",
-    "Emulator",
     "EmulatedTimeout",
+    "Emulator",
     "Fault",
     "HttpRequest",
     "HttpResponse",
@@ -112,11 +112,11 @@ class HttpResponse:
         return "application/json"
 
 
-class EmulatedTimeout(Exception):  # noqa: N818 - named for what the client sees
+class EmulatedTimeout(Exception):
     """The emulator does not answer in time (adapters raise the client's timeout)."""
 
 
-class DroppedAfterWrite(Exception):  # noqa: N818
+class DroppedAfterWrite(Exception):
     """The emulator applied a write and then dropped the connection without an answer."""
 
 
@@ -203,6 +203,11 @@ class Emulator(ABC):
             stored = self.new_record(profile, copy.deepcopy(record))
             self.table(profile)[self.id_of(profile, stored)] = stored
             return copy.deepcopy(stored)
+
+    def entities(self) -> list[str]:
+        """The names of the entities that hold records, sorted."""
+        with self._lock:
+            return sorted(name for name, table in self._store.items() if table)
 
     def records(self, entity: str) -> list[Record]:
         """Every stored record of an entity, in creation order, as the API holds them."""

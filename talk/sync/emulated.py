@@ -1,0 +1,99 @@
+"""In-process emulators for every system a set of documents names, behind `responses`.
+
+Used by `talk sync --emulate`, the checklist harness and the benchmarks: the real
+connectors talk HTTP to the emulators, so what is tested is what runs against real APIs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from types import TracebackType
+
+import responses
+
+from talk.connectors import Connector, RetryPolicy, connector_for
+from talk.dataflow.model import Dataflow
+from talk.emulator import Clock, Emulator, emulator_for
+from talk.emulator.mock import install
+from talk.systems.keys import system_key
+from talk.systems.profile import ApiStyle, SystemProfile
+from talk.systems.registry import profile_for
+
+__all__ = ["EMULATED_TOKEN", "EmulatedSystems", "base_path", "systems_named"]
+
+EMULATED_TOKEN = "emulated"  # any non-empty bearer token is accepted by the emulators
+
+_BASE_PATHS = {
+    ApiStyle.KEAP: "/crm/rest/v1",
+    ApiStyle.WEBCRM: "",
+    ApiStyle.EXACT: "/api/v1/1234",
+    ApiStyle.GENERIC: "",
+}
+
+
+def base_path(profile: SystemProfile) -> str:
+    """The path under which a system's API lives, as the real API has it."""
+    return _BASE_PATHS[profile.style]
+
+
+def systems_named(dataflows: Iterable[Dataflow]) -> list[SystemProfile]:
+    """Every system the documents name (titles and section labels), once, in order."""
+    found: dict[str, SystemProfile] = {}
+    for dataflow in dataflows:
+        names = [dataflow.source_system, dataflow.target_system]
+        for section in dataflow.sections:
+            names += [section.source.system, section.target.system]
+        for name in names:
+            if name.strip() and system_key(name) not in found:
+                found[system_key(name)] = profile_for(name)
+    return list(found.values())
+
+
+def _no_sleep(seconds: float) -> None:
+    """Emulated retries need not wait: the emulators have no real rate limit."""
+
+
+class EmulatedSystems:
+    """One emulator and one connector per system; a context manager that routes HTTP."""
+
+    def __init__(
+        self,
+        dataflows: Sequence[Dataflow],
+        *,
+        id_seed: int = 0,
+        clock: Clock | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.clock = clock or Clock()
+        self.emulators: dict[str, Emulator] = {}
+        self.connectors: dict[str, Connector] = {}
+        for profile in systems_named(dataflows):
+            url = f"https://{profile.key}.emulated{base_path(profile)}"
+            self.emulators[profile.key] = emulator_for(profile, url, clock=self.clock,
+                                                       id_seed=id_seed)
+            policy = retry or RetryPolicy(sleep=_no_sleep, max_attempts=8)
+            self.connectors[profile.key] = connector_for(profile, url, EMULATED_TOKEN,
+                                                         retry=policy)
+        self._mock: responses.RequestsMock | None = None
+
+    def emulator(self, system_name: str) -> Emulator:
+        """The emulator of a system, by any spelling of its name."""
+        key = system_key(system_name)
+        try:
+            return self.emulators[key]
+        except KeyError:
+            known = ", ".join(sorted(self.emulators))
+            raise KeyError(f"no emulated system {system_name!r} (known: {known})") from None
+
+    def __enter__(self) -> EmulatedSystems:
+        self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+        self._mock.start()
+        install(self._mock, self.emulators.values())
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock.reset()
+            self._mock = None

@@ -1,0 +1,572 @@
+"""The two-way sync engine: one run over every section of every document.
+
+Per pass, each (system, entity) is read once (changes since its cursor); each record read is
+handled for every section that names its entity, as source (link by merge criteria or
+create, then sync) or as target (sync back over an existing link). Change detection compares
+each side with what was last synced, so the sync's own writes are never seen as edits. Passes
+repeat until one creates nothing, so a second run writes nothing (decision 12).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from talk.connectors.base import ApiError, AuthError, Connector, RetriesExhausted
+from talk.dataflow.model import Dataflow, PropertyRow
+from talk.sync.flows import EntityGroup, Flow, bind_flows, group_flows
+from talk.sync.paths import MISSING, PathError, condition_holds, get_path, set_path, top_level
+from talk.sync.report import Detail, RunReport, SectionCounts
+from talk.sync.store import ClusterConflict, LinkStore, Ref
+from talk.systems.profile import EntityProfile
+from talk.types.coerce import CoercionError, to_source, to_target
+from talk.types.compare import same_value
+
+__all__ = ["MAX_PASSES", "SyncEngine"]
+
+MAX_PASSES = 6
+Record = dict[str, Any]
+_RECORD_ERRORS = (ApiError, RetriesExhausted, CoercionError, ClusterConflict, PathError)
+
+
+class _Unsupported(Exception):
+    """A record that the target API cannot take (decision 8)."""
+
+
+@dataclass
+class _Pass:
+    created: int = 0
+
+
+class SyncEngine:
+    """Keeps the systems named by `dataflows` in sync through `connectors` (by system key)."""
+
+    def __init__(
+        self,
+        dataflows: Sequence[Dataflow],
+        connectors: Mapping[str, Connector],
+        store: LinkStore,
+        *,
+        progress: Callable[[str], None] | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.flows = bind_flows(dataflows)
+        self.groups = group_flows(self.flows)
+        self.flow_by_key = {flow.key: flow for flow in self.flows}
+        self.connectors = connectors
+        self.store = store
+        self.progress = progress or (lambda message: None)
+        self.now = now
+        self._report = RunReport()
+        self._counts: dict[str, SectionCounts] = {}
+        self._seen: set[tuple[str, Ref]] = set()
+        self._synced: set[tuple[str, Ref, Ref]] = set()
+        self._failed: set[tuple[str, Ref, Ref]] = set()
+        self._failed_records: set[tuple[str, Ref]] = set()
+        self._noted: set[tuple[str, str, str]] = set()
+        self._merge_index: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self._run_started = now()
+
+    # -- the run --------------------------------------------------------------------------
+
+    def run(self) -> RunReport:
+        self._report = RunReport()
+        self._counts = {}
+        for flow in self.flows:
+            counts = SectionCounts(flow.document, flow.section.title, flow.section.line)
+            self._counts[flow.key] = counts
+            self._report.sections.append(counts)
+        self._seen = set()
+        self._synced = set()
+        self._failed = set()
+        self._failed_records = set()
+        self._noted = set()
+        self._merge_index = {}
+        self._run_started = self.now()
+        requests_before = self._request_total()
+        writes_before = self._write_total()
+
+        self._resolve_intents()
+        for number in range(MAX_PASSES):
+            current = _Pass()
+            self._report.passes = number + 1
+            for group in self.groups:
+                self._read_group(group, current, first_pass=number == 0)
+            self._merge_index = {}
+            if current.created == 0:
+                break
+        self._report.requests = self._request_total() - requests_before
+        self._report.writes = self._write_total() - writes_before
+        return self._report
+
+    def _request_total(self) -> int:
+        return sum(c.request_count for c in self.connectors.values())
+
+    def _write_total(self) -> int:
+        return sum(c.write_count for c in self.connectors.values())
+
+    def connector(self, system: str) -> Connector:
+        try:
+            return self.connectors[system]
+        except KeyError:
+            raise KeyError(f"no connector configured for system {system!r}") from None
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _read_group(self, group: EntityGroup, current: _Pass, *, first_pass: bool) -> None:
+        entity = group.entity
+        connector = self.connector(entity.system)
+        name = f"{entity.system} {entity.name}"
+        if first_pass:
+            for ref in self.store.retries():
+                if ref.slot == group.slot:
+                    self._retry(group, ref, current)
+        cursor = self.store.cursor(*group.slot)
+        self.progress(f"reading {name}" + (f" changed since {cursor}" if cursor else ""))
+        try:
+            page = connector.read_changes(entity, cursor)
+            count = 0
+            for record in page.records:
+                count += 1
+                self._handle(group, record, current)
+            next_cursor = page.next_cursor()
+        except AuthError:
+            raise
+        except (ApiError, RetriesExhausted) as exc:
+            for flow in group.as_source + group.as_target:
+                self._counts[flow.key].failed += 1
+                self._detail("failure", flow, entity, None, f"reading {name} failed: {exc}")
+            return
+        self.store.set_cursor(*group.slot, next_cursor)
+        self.progress(f"read {count} {name} record(s)")
+
+    def _retry(self, group: EntityGroup, ref: Ref, current: _Pass) -> None:
+        self.store.remove_retry(ref)
+        try:
+            record = self.connector(ref.system).get(group.entity, ref.id)
+        except (ApiError, RetriesExhausted) as exc:
+            self.store.add_retry(ref, str(exc))
+            return
+        if record is not None:
+            self._handle(group, record, current)
+
+    def _handle(self, group: EntityGroup, record: Record, current: _Pass) -> None:
+        entity = group.entity
+        ref = Ref(entity.system, entity.name, self.connector(entity.system).record_id(entity,
+                                                                                      record))
+        for flow in group.as_source:
+            self._guarded(flow, ref, partial(self._as_source, flow, ref, record, current))
+        for flow in group.as_target:
+            self._guarded(flow, ref, partial(self._as_target, flow, ref, record))
+
+    def _guarded(self, flow: Flow, ref: Ref, work: Callable[[], None]) -> None:
+        """Run one record's work for one section; a failure is the record's, not the run's."""
+        try:
+            work()
+        except AuthError:
+            raise
+        except _Unsupported as exc:
+            self._counts[flow.key].unsupported += 1
+            self._detail("unsupported", flow, None, ref, str(exc))
+        except _RECORD_ERRORS as exc:
+            self._failed_records.add((flow.key, ref))
+            self._counts[flow.key].failed += 1
+            self._detail("failure", flow, None, ref, str(exc))
+            self.store.add_retry(ref, str(exc))
+
+    # -- a record as the source of a section ----------------------------------------------
+
+    def _as_source(self, flow: Flow, ref: Ref, record: Record, current: _Pass) -> None:
+        counts = self._counts[flow.key]
+        if (flow.key, ref) in self._failed_records:
+            return  # failed earlier in this run (its create may be pending): next run
+        if (flow.key, ref) not in self._seen:
+            self._seen.add((flow.key, ref))
+            counts.read += 1
+        if self.store.is_retired(ref):
+            return
+        linked = self.store.cluster_of(ref).get(flow.target_slot)
+        if linked is not None:
+            target = Ref(*flow.target_slot, linked)
+            if not self.store.is_retired(target):
+                self._sync_pair(flow, ref, target, record, None)
+            return
+        candidates = self._merge_candidates(flow, ref, record)
+        if len(candidates) == 1:
+            self.store.link(ref, candidates[0], flow.key)
+            counts.linked += 1
+            self._sync_pair(flow, ref, candidates[0], record, None)
+            return
+        if len(candidates) > 1:
+            counts.no_match += 1
+            self._detail("ambiguous", flow, None, ref,
+                         f"{len(candidates)} {flow.section.target.display} records match; "
+                         "nothing was linked or created",
+                         data={"candidates": [c.id for c in candidates]})
+            return
+        if flow.waits_for_condition:
+            counts.not_evaluated += 1
+            words = flow.section.condition or ", ".join(flow.section.connected_to)
+            self._note("not_evaluated", flow, ref,
+                       f"condition not evaluated: {words}" if words else
+                       "condition not evaluated")
+            return
+        if not flow.creates:
+            counts.no_match += 1
+            return
+        self._create(flow, ref, record, current)
+
+    def _create(self, flow: Flow, ref: Ref, record: Record, current: _Pass) -> None:
+        if flow.unsupported:
+            raise _Unsupported(flow.unsupported)
+        payload, values = self._payload(flow, record)
+        present = {top_level(path) for path in _leaves(payload)}
+        missing = flow.target.missing_required(present)
+        if missing:
+            fields_ = " or ".join(missing[0])
+            raise _Unsupported(f"{flow.section.target.display} requires {fields_}; "
+                               "this record has no value for it")
+        connector = self.connector(flow.target.system)
+        intent = self.store.add_intent(flow.key, ref, *flow.target_slot, payload)
+        try:
+            created = connector.create(flow.target, payload)
+        except ApiError:
+            self.store.remove_intent(intent)  # refused: certainly not created
+            raise
+        target = Ref(*flow.target_slot, connector.record_id(flow.target, created))
+        state = {key: {"a": a, "b": _value(created, row.target.path)}
+                 for key, (row, a) in values.items()}
+        with self.store.transaction():
+            self.store.link(ref, target, flow.key)
+            self.store.remove_intent(intent)
+            self.store.set_synced_values(flow.key, ref, target, state)
+        self._counts[flow.key].created += 1
+        current.created += 1
+        self._synced.add((flow.key, ref, target))
+
+    def _payload(self, flow: Flow, record: Record
+                 ) -> tuple[Record, dict[str, tuple[PropertyRow, Any]]]:
+        """The create payload (documented types) and, per row, the source value it came from."""
+        payload: Record = {}
+        values: dict[str, tuple[PropertyRow, Any]] = {}
+        for row in self._rows_for(flow, record, record_id=None):
+            source_value = _value(record, row.source.path)
+            values[_row_key(row)] = (row, source_value)
+            if source_value is None:
+                continue  # decision 9: a missing value is left out of a create
+            set_path(payload, row.target.path, to_target(source_value, row.type))
+        return payload, values
+
+    def _rows_for(self, flow: Flow, source_record: Record | None,
+                  record_id: Ref | None) -> list[PropertyRow]:
+        """The rows that apply to a record: bracket conditions honoured (decision 14)."""
+        rows = []
+        for row in flow.rows:
+            condition = row.source.condition
+            if condition is None:
+                rows.append(row)
+            elif not condition.understood:
+                self._note("not_evaluated", flow, record_id,
+                           f"condition not evaluated for {row.source.path}: {condition.text}",
+                           prop=row.source.path)
+            elif source_record is not None and condition_holds(source_record, condition):
+                rows.append(row)
+        return rows
+
+    # -- merge criteria -------------------------------------------------------------------
+
+    def _merge_candidates(self, flow: Flow, ref: Ref, record: Record) -> list[Ref]:
+        found: list[Ref] = []
+        for criterion in flow.section.merge_criteria:
+            condition = criterion.source.condition
+            if condition is not None and not (condition.understood
+                                              and condition_holds(record, condition)):
+                continue
+            value = _value(record, criterion.source.path)
+            if value is None or value == "":
+                continue
+            index = self._index(flow.target, criterion.target.path)
+            for record_id in index.get(_merge_key(value), []):
+                candidate = Ref(*flow.target_slot, record_id)
+                if candidate in found or self.store.is_retired(candidate):
+                    continue
+                if flow.source_slot in self.store.cluster_of(candidate):
+                    continue  # already linked to another source record
+                found.append(candidate)
+        return found
+
+    def _index(self, entity: EntityProfile, path: str) -> dict[str, list[str]]:
+        key = (f"{entity.system}/{entity.name}", path)
+        if key not in self._merge_index:
+            connector = self.connector(entity.system)
+            index: dict[str, list[str]] = {}
+            for record in connector.list_all(entity):
+                value = _value(record, path)
+                if value is not None and value != "":
+                    index.setdefault(_merge_key(value), []).append(
+                        connector.record_id(entity, record))
+            self._merge_index[key] = index
+        return self._merge_index[key]
+
+    # -- a record as the target of a section ----------------------------------------------
+
+    def _as_target(self, flow: Flow, ref: Ref, record: Record) -> None:
+        linked = self.store.cluster_of(ref).get(flow.source_slot)
+        if linked is None or self.store.is_retired(ref):
+            return
+        source = Ref(*flow.source_slot, linked)
+        if not self.store.is_retired(source):
+            self._sync_pair(flow, source, ref, None, record)
+
+    # -- keeping a linked pair in sync ----------------------------------------------------
+
+    def _sync_pair(self, flow: Flow, source: Ref, target: Ref, a_now: Record | None,
+                   b_now: Record | None) -> None:
+        pair = (flow.key, source, target)
+        if pair in self._failed:
+            return  # already failed (and reported) from its other side in this run
+        try:
+            self._sync_values(flow, source, target, a_now, b_now)
+        except _RECORD_ERRORS:
+            self._failed.add(pair)
+            raise
+
+    def _sync_values(self, flow: Flow, source: Ref, target: Ref, a_now: Record | None,
+                     b_now: Record | None) -> None:
+        counts = self._counts[flow.key]
+        state = self.store.synced_values(flow.key, source, target)
+        if self.store.pair_origin(source, target) is None:
+            self.store.set_pair_origin(source, target, flow.key)
+        if not flow.rows:
+            if state is None:
+                self.store.set_synced_values(flow.key, source, target, {})
+            counts.unchanged += 1
+            return
+        if state is not None and self._fresh_side_unchanged(flow, state, a_now, b_now):
+            if (flow.key, source, target) not in self._synced:
+                counts.unchanged += 1
+            return
+        a_now = a_now if a_now is not None else self._fetch(flow, flow.source, source)
+        b_now = b_now if b_now is not None else self._fetch(flow, flow.target, target)
+        if a_now is None or b_now is None:
+            return
+        self._synced.add((flow.key, source, target))
+        to_b: Record = {}
+        to_a: Record = {}
+        new_state: dict[str, Any] = {}
+        for row in self._rows_for(flow, a_now, source):
+            key = _row_key(row)
+            a_val = _value(a_now, row.source.path)
+            b_val = _value(b_now, row.target.path)
+            a_out = to_target(a_val, row.type)
+            last = (state or {}).get(key)
+            write_b = write_a = False
+            if last is None:
+                write_b = a_val is not None and not same_value(a_out, b_val, row.type)
+            else:
+                a_changed = not same_value(a_val, last["a"], row.type)
+                b_changed = not same_value(b_val, last["b"], row.type)
+                if a_changed and not b_changed:
+                    write_b = True
+                elif b_changed and not a_changed:
+                    write_a = True
+                elif a_changed and b_changed and not same_value(a_out, b_val, row.type):
+                    write_b = self._source_wins(flow, row, source, target, a_now, b_now,
+                                                a_val, b_val)
+                    write_a = not write_b
+                    counts.conflicts += 1
+            if write_b and not flow.target.can_update:
+                self._note("unsupported", flow, target,
+                           f"{flow.section.target.display} cannot be updated through the "
+                           f"{flow.target.system} API", prop=row.target.path)
+                write_b = False
+            if write_a and not flow.source.can_update:
+                self._note("unsupported", flow, source,
+                           f"{flow.section.source.display} cannot be updated through the "
+                           f"{flow.source.system} API", prop=row.source.path)
+                write_a = False
+            if write_b:
+                set_path(to_b, row.target.path, a_out)
+                b_val = a_out
+            if write_a:
+                a_val = to_source(b_val, flow.source.field_type(row.source.path), a_val)
+                set_path(to_a, row.source.path, a_val)
+            new_state[key] = {"a": a_val, "b": b_val}
+        if to_b:
+            self.connector(target.system).update(flow.target, target.id,
+                                                 _whole_tops(to_b, b_now))
+            counts.updated_to_target += 1
+        if to_a:
+            self.connector(source.system).update(flow.source, source.id,
+                                                 _whole_tops(to_a, a_now))
+            counts.updated_to_source += 1
+        if not to_a and not to_b:
+            counts.unchanged += 1
+        self.store.set_synced_values(flow.key, source, target, new_state)
+
+    def _fresh_side_unchanged(self, flow: Flow, state: dict[str, Any], a_now: Record | None,
+                              b_now: Record | None) -> bool:
+        """True when the side just read holds what was last synced: nothing to fetch."""
+        for row in flow.rows:
+            last = state.get(_row_key(row))
+            if last is None:
+                return False
+            if a_now is not None and not same_value(_value(a_now, row.source.path), last["a"],
+                                                    row.type):
+                return False
+            if b_now is not None and not same_value(_value(b_now, row.target.path),
+                                                    last["b"], row.type):
+                return False
+        return True
+
+    def _fetch(self, flow: Flow, entity: EntityProfile, ref: Ref) -> Record | None:
+        record = self.connector(ref.system).get(entity, ref.id)
+        if record is None:
+            self.store.retire(ref)
+            self._counts[flow.key].retired += 1
+            self._detail("retired", flow, entity, ref,
+                         f"{ref} no longer exists; its link is retired (deletes are not "
+                         "propagated)")
+        return record
+
+    def _source_wins(self, flow: Flow, row: PropertyRow, source: Ref, target: Ref,
+                     a_now: Record, b_now: Record, a_val: Any, b_val: Any) -> bool:
+        """Latest modification wins; a tie goes to the source side of the link's section."""
+        a_time = self.connector(source.system).modified_at(flow.source, a_now) \
+            or self._run_started
+        b_time = self.connector(target.system).modified_at(flow.target, b_now) \
+            or self._run_started
+        if a_time != b_time:
+            source_wins = a_time > b_time
+        else:
+            origin = self.flow_by_key.get(self.store.pair_origin(source, target) or flow.key,
+                                          flow)
+            source_wins = origin.source_slot == source.slot
+        winner = source if source_wins else target
+        self._detail(
+            "conflict", flow, None, source,
+            f"{row.source.path} and {row.target.path} both changed; {winner} wins "
+            + ("(latest modification)" if a_time != b_time else "(tie: section source side)"),
+            prop=row.source.path,
+            data={"source": str(source), "target": str(target), "source_value": a_val,
+                  "target_value": b_val, "source_modified": a_time.isoformat(),
+                  "target_modified": b_time.isoformat(), "winner": str(winner)},
+        )
+        return source_wins
+
+    # -- crash recovery (decision 13) -----------------------------------------------------
+
+    def _resolve_intents(self) -> None:
+        intents = self.store.intents()
+        if not intents:
+            return
+        claimed: set[Ref] = set()
+        listings: dict[tuple[str, str], list[Record]] = {}
+        for intent in intents:
+            flow = self.flow_by_key.get(intent.section)
+            slot = (intent.target_system, intent.target_entity)
+            if flow is None:
+                self.store.remove_intent(intent.id)
+                continue
+            connector = self.connector(intent.target_system)
+            if slot not in listings:
+                self.progress(f"checking {len(intents)} unfinished create(s) in "
+                              f"{slot[0]} {slot[1]}")
+                listings[slot] = list(connector.list_all(flow.target))
+            match = None
+            for record in listings[slot]:
+                ref = Ref(*slot, connector.record_id(flow.target, record))
+                if ref in claimed or self.store.is_member(ref):
+                    continue
+                if all(same_value(_value(record, path), value)
+                       for path, value in _leaves(intent.payload).items()):
+                    match = ref
+                    break
+            with self.store.transaction():
+                if match is not None and not self.store.cluster_of(intent.source).get(slot):
+                    claimed.add(match)
+                    self.store.link(intent.source, match, intent.section)
+                    self._counts[intent.section].created += 1
+                self.store.remove_intent(intent.id)
+
+    # -- report helpers -------------------------------------------------------------------
+
+    def _detail(self, kind: str, flow: Flow, entity: EntityProfile | None, ref: Ref | None,
+                message: str, prop: str | None = None,
+                data: dict[str, Any] | None = None) -> None:
+        self._report.details.append(Detail(
+            kind=kind, document=flow.document, section=flow.section.title,
+            line=flow.section.line,
+            system=ref.system if ref else (entity.system if entity else flow.source.system),
+            entity=ref.entity if ref else (entity.name if entity else flow.source.name),
+            record_id=ref.id if ref else None, message=message, property=prop,
+            data=data or {},
+        ))
+
+    def _note(self, kind: str, flow: Flow, ref: Ref | None, message: str,
+              prop: str | None = None) -> None:
+        """A detail reported once per section and message in a run (not once per record)."""
+        key = (kind, flow.key, message)
+        if key not in self._noted:
+            self._noted.add(key)
+            self._detail(kind, flow, None, ref, message, prop=prop)
+
+
+def _row_key(row: PropertyRow) -> str:
+    return f"{row.line}"
+
+
+def _value(record: Record, path: str) -> Any:
+    """A property's value, with a missing one read as None."""
+    value = get_path(record, path)
+    return None if value is MISSING else value
+
+
+def _merge_key(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip().casefold()
+    return str(value)
+
+
+def _leaves(payload: Any, prefix: str = "") -> dict[str, Any]:
+    """Dotted paths of a payload's leaf values (through the first element of lists)."""
+    if isinstance(payload, dict):
+        out: dict[str, Any] = {}
+        for key, value in payload.items():
+            out.update(_leaves(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(payload, list) and payload and isinstance(payload[0], dict):
+        return _leaves(payload[0], prefix)
+    return {prefix: payload}
+
+
+def _whole_tops(changes: Record, current: Record) -> Record:
+    """An update payload that sends whole top-level values (nested objects merged), so an
+    API that replaces a nested object on write keeps its other fields."""
+    payload: Record = {}
+    for top, value in changes.items():
+        existing = current.get(top)
+        if isinstance(value, dict) and isinstance(existing, dict):
+            merged = copy.deepcopy(existing)
+            _deep_merge(merged, value)
+            payload[top] = merged
+        elif (isinstance(value, list) and isinstance(existing, list) and value
+              and existing and isinstance(value[0], dict) and isinstance(existing[0], dict)):
+            merged_list = copy.deepcopy(existing)
+            _deep_merge(merged_list[0], value[0])
+            payload[top] = merged_list
+        else:
+            payload[top] = value
+    return payload
+
+
+def _deep_merge(into: Record, changes: Record) -> None:
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _deep_merge(into[key], value)
+        else:
+            into[key] = value

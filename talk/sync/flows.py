@@ -1,0 +1,103 @@
+"""Sections bound to system profiles: what the engine needs to know about each mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section, Shape
+from talk.sync.paths import top_level
+from talk.systems.profile import EntityProfile
+from talk.systems.registry import profile_for, resolve_entity
+
+__all__ = ["EntityGroup", "Flow", "bind_flows", "entity_profile", "group_flows"]
+
+
+def entity_profile(ref: EntityRef) -> EntityProfile:
+    """The profile of a document's entity reference (generic when the system is unknown)."""
+    return resolve_entity(profile_for(ref.system), ref.entity)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One section of one document, with its source and target entity profiles."""
+
+    key: str  # "<document>:<line>", unique across documents
+    document: str
+    section: Section
+    source: EntityProfile
+    target: EntityProfile
+    rows: tuple[PropertyRow, ...]  # rows that carry values (id rows excluded, decision 15)
+    id_rows: tuple[PropertyRow, ...]
+    unsupported: str | None  # why this section can create nothing (decision 8), if so
+
+    @property
+    def source_slot(self) -> tuple[str, str]:
+        return (self.source.system, self.source.name)
+
+    @property
+    def target_slot(self) -> tuple[str, str]:
+        return (self.target.system, self.target.name)
+
+    @property
+    def creates(self) -> bool:
+        """Shape 1 and 5 create what merge criteria don't find (decision 7)."""
+        return self.section.shape in (Shape.PLAIN, Shape.MATCH_OR_CREATE)
+
+    @property
+    def waits_for_condition(self) -> bool:
+        """Shape 3 and 4 create only when a condition holds that talk does not evaluate."""
+        return self.section.shape in (Shape.CONDITIONAL, Shape.CONNECTED)
+
+
+def _unsupported_reason(section: Section, target: EntityProfile,
+                        rows: Sequence[PropertyRow]) -> str | None:
+    if not (section.shape.creates):
+        return None
+    name = section.target.display
+    if not target.can_create:
+        return f"{name} cannot be created through the {target.system} API"
+    mapped = {top_level(row.target.path) for row in rows}
+    for group in target.missing_required(mapped):
+        fields_ = " or ".join(group)
+        return f"{name} requires {fields_}; no property row maps to it"
+    return None
+
+
+def bind_flows(dataflows: Sequence[Dataflow]) -> list[Flow]:
+    flows = []
+    for dataflow in dataflows:
+        for section in dataflow.unique_sections:
+            source = entity_profile(section.source)
+            target = entity_profile(section.target)
+            id_rows = tuple(r for r in section.properties if target.is_id_field(r.target.path))
+            rows = tuple(r for r in section.properties if r not in id_rows)
+            flows.append(Flow(
+                key=f"{dataflow.name}:{section.line}", document=dataflow.name, section=section,
+                source=source, target=target, rows=rows, id_rows=id_rows,
+                unsupported=_unsupported_reason(section, target, rows),
+            ))
+    return flows
+
+
+@dataclass
+class EntityGroup:
+    """All flows that read one (system, entity): it is read once per pass."""
+
+    entity: EntityProfile
+    as_source: list[Flow] = field(default_factory=list)
+    as_target: list[Flow] = field(default_factory=list)
+
+    @property
+    def slot(self) -> tuple[str, str]:
+        return (self.entity.system, self.entity.name)
+
+
+def group_flows(flows: Sequence[Flow]) -> list[EntityGroup]:
+    """Groups in the order the documents first name them (deterministic)."""
+    groups: dict[tuple[str, str], EntityGroup] = {}
+    for flow in flows:
+        groups.setdefault(flow.source_slot, EntityGroup(flow.source)).as_source.append(flow)
+    for flow in flows:
+        groups.setdefault(flow.target_slot, EntityGroup(flow.target)).as_target.append(flow)
+    return list(groups.values())

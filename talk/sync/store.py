@@ -1,0 +1,349 @@
+"""The durable link store: identity clusters, last-synced values, cursors, create intents.
+
+One identity graph for all documents: a record (system, entity, id) belongs to at most one
+cluster, and a cluster holds at most one record per (system, entity). SQLite by default; the
+`LinkStore` interface is what a server database would implement for a shared deployment.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ClusterConflict", "Intent", "LinkStore", "Ref", "SqliteLinkStore"]
+
+
+@dataclass(frozen=True, order=True)
+class Ref:
+    """One record: (system key, entity name, id as text)."""
+
+    system: str
+    entity: str
+    id: str
+
+    @property
+    def slot(self) -> tuple[str, str]:
+        return (self.system, self.entity)
+
+    def __str__(self) -> str:
+        return f"{self.system}/{self.entity}/{self.id}"
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A create about to be sent: kept until its answer is linked (decision 13)."""
+
+    id: int
+    section: str
+    source: Ref
+    target_system: str
+    target_entity: str
+    payload: dict[str, Any]
+
+
+class ClusterConflict(Exception):
+    """Linking would put two records of one (system, entity) into one cluster."""
+
+
+class LinkStore(ABC):
+    """What the engine needs from durable state. All writes happen inside `transaction()`."""
+
+    @abstractmethod
+    def transaction(self) -> Any:
+        """A context manager: everything inside commits together or not at all."""
+
+    @abstractmethod
+    def cluster_of(self, ref: Ref) -> dict[tuple[str, str], str]:
+        """Every record linked to `ref`, by (system, entity), itself included ({} if none)."""
+
+    @abstractmethod
+    def is_member(self, ref: Ref) -> bool: ...
+
+    @abstractmethod
+    def is_retired(self, ref: Ref) -> bool: ...
+
+    @abstractmethod
+    def link(self, a: Ref, b: Ref, section: str) -> None:
+        """Put a and b in one cluster (merging clusters); raises ClusterConflict."""
+
+    @abstractmethod
+    def retire(self, ref: Ref) -> None:
+        """Mark a deleted record's links retired; its slot stays taken (nothing is recreated)."""
+
+    @abstractmethod
+    def pair_origin(self, a: Ref, b: Ref) -> str | None:
+        """The section that first linked this pair (ties go to its source side)."""
+
+    @abstractmethod
+    def set_pair_origin(self, a: Ref, b: Ref, section: str) -> None: ...
+
+    @abstractmethod
+    def synced_values(self, section: str, source: Ref, target: Ref) -> dict[str, Any] | None:
+        """Per property row, the values last synced on each side, or None for a new link."""
+
+    @abstractmethod
+    def set_synced_values(self, section: str, source: Ref, target: Ref,
+                          values: dict[str, Any]) -> None: ...
+
+    @abstractmethod
+    def cursor(self, system: str, entity: str) -> str | None: ...
+
+    @abstractmethod
+    def set_cursor(self, system: str, entity: str, cursor: str | None) -> None: ...
+
+    @abstractmethod
+    def add_intent(self, section: str, source: Ref, target_system: str, target_entity: str,
+                   payload: dict[str, Any]) -> int: ...
+
+    @abstractmethod
+    def remove_intent(self, intent_id: int) -> None: ...
+
+    @abstractmethod
+    def intents(self) -> list[Intent]:
+        """Pending create intents, oldest first."""
+
+    @abstractmethod
+    def add_retry(self, ref: Ref, message: str) -> None:
+        """Remember a record that failed, to process it again next run."""
+
+    @abstractmethod
+    def remove_retry(self, ref: Ref) -> None: ...
+
+    @abstractmethod
+    def retries(self) -> list[Ref]: ...
+
+    @abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Row counts (members, clusters, pairs, intents, retries), for reports and tests."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS members (
+    system TEXT NOT NULL, entity TEXT NOT NULL, record_id TEXT NOT NULL,
+    cluster INTEGER NOT NULL, retired INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (system, entity, record_id),
+    UNIQUE (cluster, system, entity)
+);
+CREATE INDEX IF NOT EXISTS members_cluster ON members (cluster);
+CREATE TABLE IF NOT EXISTS pairs (
+    a TEXT NOT NULL, b TEXT NOT NULL, origin TEXT NOT NULL, PRIMARY KEY (a, b)
+);
+CREATE TABLE IF NOT EXISTS synced (
+    section TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, "values" TEXT NOT NULL,
+    PRIMARY KEY (section, source, target)
+);
+CREATE TABLE IF NOT EXISTS cursors (
+    system TEXT NOT NULL, entity TEXT NOT NULL, cursor TEXT, PRIMARY KEY (system, entity)
+);
+CREATE TABLE IF NOT EXISTS intents (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, section TEXT NOT NULL, source TEXT NOT NULL,
+    target_system TEXT NOT NULL, target_entity TEXT NOT NULL, payload TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS retries (
+    ref TEXT PRIMARY KEY, message TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def _key(ref: Ref) -> str:
+    return json.dumps([ref.system, ref.entity, ref.id])
+
+
+def _ref(key: str) -> Ref:
+    system, entity, record_id = json.loads(key)
+    return Ref(system, entity, record_id)
+
+
+class SqliteLinkStore(LinkStore):
+    """The link store in one SQLite file (WAL), `.talk/state.db` by default."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        if self.path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._depth = 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def _cluster_id(self, ref: Ref) -> int | None:
+        row = self._db.execute(
+            "SELECT cluster FROM members WHERE system=? AND entity=? AND record_id=?",
+            (ref.system, ref.entity, ref.id)).fetchone()
+        return None if row is None else int(row[0])
+
+    def cluster_of(self, ref: Ref) -> dict[tuple[str, str], str]:
+        cluster = self._cluster_id(ref)
+        if cluster is None:
+            return {}
+        rows = self._db.execute(
+            "SELECT system, entity, record_id FROM members WHERE cluster=?", (cluster,))
+        return {(s, e): i for s, e, i in rows}
+
+    def is_member(self, ref: Ref) -> bool:
+        return self._cluster_id(ref) is not None
+
+    def is_retired(self, ref: Ref) -> bool:
+        row = self._db.execute(
+            "SELECT retired FROM members WHERE system=? AND entity=? AND record_id=?",
+            (ref.system, ref.entity, ref.id)).fetchone()
+        return bool(row and row[0])
+
+    def _new_cluster(self) -> int:
+        row = self._db.execute("SELECT COALESCE(MAX(cluster), 0) + 1 FROM members").fetchone()
+        return int(row[0])
+
+    def link(self, a: Ref, b: Ref, section: str) -> None:
+        with self.transaction():
+            ca, cb = self._cluster_id(a), self._cluster_id(b)
+            if ca is not None and ca == cb:
+                return
+            members_a = self.cluster_of(a) if ca is not None else {a.slot: a.id}
+            members_b = self.cluster_of(b) if cb is not None else {b.slot: b.id}
+            clash = set(members_a) & set(members_b)
+            if clash:
+                slots = ", ".join(f"{s} {e}" for s, e in sorted(clash))
+                raise ClusterConflict(
+                    f"linking {a} and {b} would put two records of {slots} in one cluster")
+            if ca is None and cb is None:
+                cluster = self._new_cluster()
+            else:
+                cluster = ca if ca is not None else cb  # type: ignore[assignment]
+            for ref, current in ((a, ca), (b, cb)):
+                if current is None:
+                    self._db.execute(
+                        "INSERT INTO members (system, entity, record_id, cluster) "
+                        "VALUES (?, ?, ?, ?)", (ref.system, ref.entity, ref.id, cluster))
+                elif current != cluster:
+                    self._db.execute("UPDATE members SET cluster=? WHERE cluster=?",
+                                     (cluster, current))
+            self.set_pair_origin(a, b, section)
+
+    def retire(self, ref: Ref) -> None:
+        with self.transaction():
+            self._db.execute(
+                "UPDATE members SET retired=1 WHERE system=? AND entity=? AND record_id=?",
+                (ref.system, ref.entity, ref.id))
+
+    def _pair(self, a: Ref, b: Ref) -> tuple[str, str]:
+        ka, kb = _key(a), _key(b)
+        return (ka, kb) if ka <= kb else (kb, ka)
+
+    def pair_origin(self, a: Ref, b: Ref) -> str | None:
+        row = self._db.execute("SELECT origin FROM pairs WHERE a=? AND b=?",
+                               self._pair(a, b)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_pair_origin(self, a: Ref, b: Ref, section: str) -> None:
+        with self.transaction():
+            self._db.execute("INSERT OR IGNORE INTO pairs (a, b, origin) VALUES (?, ?, ?)",
+                             (*self._pair(a, b), section))
+
+    def synced_values(self, section: str, source: Ref, target: Ref) -> dict[str, Any] | None:
+        row = self._db.execute(
+            'SELECT "values" FROM synced WHERE section=? AND source=? AND target=?',
+            (section, _key(source), _key(target))).fetchone()
+        if row is None:
+            return None
+        values: dict[str, Any] = json.loads(row[0])
+        return values
+
+    def set_synced_values(self, section: str, source: Ref, target: Ref,
+                          values: dict[str, Any]) -> None:
+        with self.transaction():
+            self._db.execute(
+                'INSERT OR REPLACE INTO synced (section, source, target, "values") '
+                "VALUES (?, ?, ?, ?)",
+                (section, _key(source), _key(target), json.dumps(values, sort_keys=True)))
+
+    def cursor(self, system: str, entity: str) -> str | None:
+        row = self._db.execute("SELECT cursor FROM cursors WHERE system=? AND entity=?",
+                               (system, entity)).fetchone()
+        return None if row is None else row[0]
+
+    def set_cursor(self, system: str, entity: str, cursor: str | None) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO cursors (system, entity, cursor) VALUES (?, ?, ?)",
+                (system, entity, cursor))
+
+    def add_intent(self, section: str, source: Ref, target_system: str, target_entity: str,
+                   payload: dict[str, Any]) -> int:
+        with self.transaction():
+            cur = self._db.execute(
+                "INSERT INTO intents (section, source, target_system, target_entity, payload) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (section, _key(source), target_system, target_entity,
+                 json.dumps(payload, sort_keys=True)))
+            return int(cur.lastrowid or 0)
+
+    def remove_intent(self, intent_id: int) -> None:
+        with self.transaction():
+            self._db.execute("DELETE FROM intents WHERE id=?", (intent_id,))
+
+    def intents(self) -> list[Intent]:
+        rows = self._db.execute(
+            "SELECT id, section, source, target_system, target_entity, payload "
+            "FROM intents ORDER BY id")
+        return [Intent(int(i), s, _ref(src), ts, te, json.loads(p))
+                for i, s, src, ts, te, p in rows]
+
+    def add_retry(self, ref: Ref, message: str) -> None:
+        with self.transaction():
+            self._db.execute("INSERT OR REPLACE INTO retries (ref, message) VALUES (?, ?)",
+                             (_key(ref), message))
+
+    def remove_retry(self, ref: Ref) -> None:
+        with self.transaction():
+            self._db.execute("DELETE FROM retries WHERE ref=?", (_key(ref),))
+
+    def retries(self) -> list[Ref]:
+        return [_ref(k) for (k,) in self._db.execute("SELECT ref FROM retries ORDER BY ref")]
+
+    def counts(self) -> dict[str, int]:
+        def one(sql: str) -> int:
+            return int(self._db.execute(sql).fetchone()[0])
+
+        return {
+            "members": one("SELECT COUNT(*) FROM members"),
+            "clusters": one("SELECT COUNT(DISTINCT cluster) FROM members"),
+            "pairs": one("SELECT COUNT(*) FROM pairs"),
+            "intents": one("SELECT COUNT(*) FROM intents"),
+            "retries": one("SELECT COUNT(*) FROM retries"),
+        }
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,103 @@
+"""Shared helpers of the sync tests: documents, emulated systems, kill switches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from talk.dataflow import parse_file, parse_text
+from talk.dataflow.model import Dataflow
+from talk.emulator.base import Emulator, HttpRequest, HttpResponse
+from talk.sync.emulated import EmulatedSystems
+from talk.sync.engine import SyncEngine
+from talk.sync.report import RunReport
+from talk.sync.store import LinkStore, Ref, SqliteLinkStore
+
+ROOT = Path(__file__).resolve().parents[2]
+DATAFLOWS = ROOT / "dataflows"
+DATA = ROOT / "tests" / "data"
+
+
+def seed_documents() -> list[Dataflow]:
+    return [parse_file(path) for path in sorted(DATAFLOWS.glob("*.rst"))]
+
+
+def document(name: str) -> Dataflow:
+    for folder in (DATAFLOWS, DATA):
+        path = folder / f"{name}.rst"
+        if path.exists():
+            return parse_file(path)
+    raise FileNotFoundError(name)
+
+
+def with_row(dataflow: Dataflow, section_title: str, row: tuple[str, str, str]) -> Dataflow:
+    """A test copy of a document with one more property row in one section (decision 8)."""
+    text = Path(dataflow.path).read_text(encoding="utf-8").replace("\r\n", "\n")
+    lines = text.split("\n")
+    start = lines.index(section_title)
+    header = next(i for i in range(start, len(lines)) if lines[i].strip().endswith("Data Type"))
+    extra = [f"   * - {row[0]}", f"     - {row[1]}", f"     - {row[2]}"]
+    lines[header + 1:header + 1] = extra
+    return parse_text("\n".join(lines), dataflow.path)
+
+
+class Killed(BaseException):
+    """Stands for the process being killed: nothing in talk may catch it."""
+
+
+@contextmanager
+def kill_at_write(systems: EmulatedSystems, number: int, *, after_apply: bool
+                  ) -> Iterator[list[int]]:
+    """Kill the run at the `number`-th write request (1-based) across all systems: before
+    the request reaches the server, or after the server applied it (answer never seen)."""
+    seen = [0]
+    originals: dict[str, Callable[[HttpRequest], HttpResponse]] = {}
+
+    def wrap(emulator: Emulator) -> Callable[[HttpRequest], HttpResponse]:
+        original = emulator.handle
+
+        def handle(request: HttpRequest) -> HttpResponse:
+            if request.method.upper() in {"POST", "PUT", "PATCH", "DELETE"}:
+                seen[0] += 1
+                if seen[0] == number:
+                    if not after_apply:
+                        raise Killed(f"killed before write {number}")
+                    original(request)
+                    raise Killed(f"killed after write {number} was applied")
+            return original(request)
+
+        return handle
+
+    for key, emulator in systems.emulators.items():
+        originals[key] = emulator.handle
+        emulator.handle = wrap(emulator)  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        for key, emulator in systems.emulators.items():
+            emulator.handle = originals[key]  # type: ignore[method-assign]
+
+
+def run_sync(dataflows: Sequence[Dataflow], systems: EmulatedSystems,
+             store: LinkStore) -> RunReport:
+    return SyncEngine(dataflows, systems.connectors, store).run()
+
+
+def reopen(store: SqliteLinkStore) -> SqliteLinkStore:
+    """A new store on the same file, as a restarted process would open it."""
+    store.close()
+    return SqliteLinkStore(store.path)
+
+
+def counterparts(store: LinkStore, ref: Ref, system: str, entity: str) -> str | None:
+    return store.cluster_of(ref).get((system, entity))
+
+
+def snapshot(systems: EmulatedSystems) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Every record of every entity of every emulator (ids and stamps dropped)."""
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for key, emulator in systems.emulators.items():
+        out[key] = {name: emulator.records(name) for name in emulator.entities()}
+    return out
