@@ -25,7 +25,11 @@ def _load_builtin() -> None:
         return
     _loaded = True
     for module in _BUILTIN:
-        importlib.import_module(module)
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:  # a real import error inside an existing profile module
+                raise
 
 
 def known_profiles() -> list[SystemProfile]:
