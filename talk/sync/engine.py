@@ -184,7 +184,8 @@ class SyncEngine:
         counts = self._counts[flow.key]
         if (flow.key, ref) in self._failed_records:
             return  # failed earlier in this run (its create may be pending): next run
-        if (flow.key, ref) not in self._seen:
+        first_read = (flow.key, ref) not in self._seen
+        if first_read:
             self._seen.add((flow.key, ref))
             counts.read += 1
         if self.store.is_retired(ref):
@@ -193,13 +194,13 @@ class SyncEngine:
         if linked is not None:
             target = Ref(*flow.target_slot, linked)
             if not self.store.is_retired(target):
-                self._sync_pair(flow, ref, target, record, None)
+                self._sync_pair(flow, ref, target, record, None, count=first_read)
             return
         candidates = self._merge_candidates(flow, ref, record)
         if len(candidates) == 1:
             self.store.link(ref, candidates[0], flow.key)
             counts.linked += 1
-            self._sync_pair(flow, ref, candidates[0], record, None)
+            self._sync_pair(flow, ref, candidates[0], record, None, count=False)
             return
         if len(candidates) > 1:
             counts.no_match += 1
@@ -325,30 +326,32 @@ class SyncEngine:
     # -- keeping a linked pair in sync ----------------------------------------------------
 
     def _sync_pair(self, flow: Flow, source: Ref, target: Ref, a_now: Record | None,
-                   b_now: Record | None) -> None:
+                   b_now: Record | None, *, count: bool = False) -> None:
+        """Sync one linked pair; `count` says whether "unchanged" is counted for it (once per
+        source record and run, so the counts add up to what was read)."""
         pair = (flow.key, source, target)
         if pair in self._failed:
             return  # already failed (and reported) from its other side in this run
         try:
-            self._sync_values(flow, source, target, a_now, b_now)
+            self._sync_values(flow, source, target, a_now, b_now, count)
         except _RECORD_ERRORS:
             self._failed.add(pair)
             raise
 
     def _sync_values(self, flow: Flow, source: Ref, target: Ref, a_now: Record | None,
-                     b_now: Record | None) -> None:
+                     b_now: Record | None, count: bool) -> None:
         counts = self._counts[flow.key]
         state = self.store.synced_values(flow.key, source, target)
         if self.store.pair_origin(source, target) is None:
             self.store.set_pair_origin(source, target, flow.key)
+        count = count and (flow.key, source, target) not in self._synced
         if not flow.rows:
             if state is None:
                 self.store.set_synced_values(flow.key, source, target, {})
-            counts.unchanged += 1
+            counts.unchanged += count
             return
         if state is not None and self._fresh_side_unchanged(flow, state, a_now, b_now):
-            if (flow.key, source, target) not in self._synced:
-                counts.unchanged += 1
+            counts.unchanged += count
             return
         a_now = a_now if a_now is not None else self._fetch(flow, flow.source, source)
         b_now = b_now if b_now is not None else self._fetch(flow, flow.target, target)
@@ -405,7 +408,7 @@ class SyncEngine:
                                                  _whole_tops(to_a, a_now))
             counts.updated_to_source += 1
         if not to_a and not to_b:
-            counts.unchanged += 1
+            counts.unchanged += count
         self.store.set_synced_values(flow.key, source, target, new_state)
 
     def _fresh_side_unchanged(self, flow: Flow, state: dict[str, Any], a_now: Record | None,

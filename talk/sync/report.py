@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = ["COUNTS", "Detail", "RunReport", "SectionCounts"]
@@ -97,8 +97,7 @@ class RunReport:
             lines.append(f"{s.document + ': ' + s.title:<{width}}  {parts or 'nothing to do'}")
         totals = self.totals()
         shown_totals = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in totals.items() if v)
-        lines.append(f"total: {shown_totals or 'nothing to do'} ({self.passes} passes)")
+        passes = f"{self.passes} pass" + ("es" if self.passes != 1 else "")
+        lines.append(f"total: {shown_totals or 'nothing to do'} ({passes})")
         return "\n".join(lines)
 
-
-_SECTION_FIELDS = {f.name for f in fields(SectionCounts)}
