@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from pathlib import Path
 
+from talk.dataflow.layout import DocumentLayout, SectionLayout, TableLayout
 from talk.systems.keys import system_key
 
 __all__ = [
@@ -193,7 +194,8 @@ class Shape(IntEnum):
 @dataclass(frozen=True)
 class Sentence:
     line: int
-    text: str
+    text: str  # as written; a paragraph wrapped over several lines keeps its line breaks
+    blank_before: int = 1  # layout: blank lines before it (0 right after the heading)
 
 
 @dataclass
@@ -211,6 +213,10 @@ class Section:
     merge_table_line: int | None = None
     property_table_line: int | None = None
     duplicate_of: int | None = None  # line of the first copy, for a duplicate section
+    # Layout only (for lossless rendering): heading underline, tables as written.
+    layout: SectionLayout = field(default_factory=SectionLayout)
+    merge_table: TableLayout | None = None
+    property_table: TableLayout | None = None
 
 
 @dataclass
@@ -223,6 +229,13 @@ class Dataflow:
     generated: str | None
     sections: list[Section] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    layout: DocumentLayout = field(default_factory=DocumentLayout)  # for lossless rendering
+    generated_line: int | None = None
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings of level error: the document says something the parser cannot use."""
+        return [f for f in self.findings if f.level == "error"]
 
     @property
     def name(self) -> str:
