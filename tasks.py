@@ -45,11 +45,17 @@ def ensure_venv() -> None:
 
 
 def checklist(extra: list[str]) -> int:
-    return _run(BIN / "talk", "lint", "dataflows/") or _run(
-        BIN / "talk", "lint", "--format", "json", "dataflows/")
+    """Lint the documents, check the generated features are current, run the checklist.
+
+    Writes reports/results.json and the HTML checklists. Exit 1 if any item failed.
+    """
+    return (_run(BIN / "talk", "lint", "dataflows/")
+            or _run(BIN / "talk", "generate", "--check", "dataflows/", "--out", "features/")
+            or _run(BIN / "python", "-m", "pytest", "-q", "features/", *extra))
 
 
 def test(extra: list[str]) -> int:
+    """Every test of talk (tests/) and the checklist itself (features/)."""
     return _run(BIN / "python", "-m", "pytest", "-q", *extra)
 
 

@@ -121,6 +121,15 @@ def _emit(report: RunReport, as_json: bool, label: str = "") -> None:
         print(report.summary())
 
 
+def _runner(engine: SyncEngine, progress: _Progress) -> Callable[[], RunReport]:
+    def once() -> RunReport:
+        report = engine.run()
+        progress.done()
+        return report
+
+    return once
+
+
 def _loop(once: Callable[[], RunReport], args: argparse.Namespace, as_json: bool) -> int:
     while True:
         report = once()
@@ -140,13 +149,7 @@ def run(args: argparse.Namespace) -> int:
         connectors = _connectors(args, dataflows)
         store = SqliteLinkStore(args.state or Path(".talk/state.db"))
         engine = SyncEngine(dataflows, connectors, store, progress=progress)
-
-        def once() -> RunReport:
-            report = engine.run()
-            progress.done()
-            return report
-
-        return _loop(once, args, as_json)
+        return _loop(_runner(engine, progress), args, as_json)
     except (DataflowError, ConfigError) as exc:
         progress.done()
         print(f"talk sync: {exc}", file=sys.stderr)
@@ -171,6 +174,8 @@ def _run_emulated(args: argparse.Namespace, dataflows: Sequence[Dataflow],
             print(f"seeded {seeded} sample record(s) into "
                   f"{', '.join(sorted(systems.emulators))} (in-process emulators)")
         engine = SyncEngine(dataflows, systems.connectors, store, progress=progress)
+        if args.watch is not None:
+            return _loop(_runner(engine, progress), args, as_json)
         first = engine.run()
         progress.done()
         if as_json:

@@ -92,3 +92,21 @@ def test_emulate_json_is_alone_on_stdout(capsys: pytest.CaptureFixture[str]) -> 
     report = json.loads(captured.out)
     assert report["totals"]["created"] > 0
     assert "reading" in captured.err  # progress goes to stderr
+
+
+def test_watch_repeats_until_interrupted(monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    naps: list[float] = []
+
+    def nap(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("talk.commands.sync.time.sleep", nap)
+    code = main(["sync", "--emulate", "--json", "--watch", "5",
+                 "--dataflows", str(DATAFLOWS / "keap-to-webcrm.rst")])
+    assert code == 130
+    assert naps == [5.0, 5.0]
+    captured = capsys.readouterr()
+    assert "interrupted" in captured.err
