@@ -1,0 +1,23 @@
+"""Items that are not passed or failed automatically: manual and not applicable."""
+
+from __future__ import annotations
+
+from steps._binding import bind
+from talk.harness.checklist import NO_PROPERTIES
+from talk.harness.context import ScenarioContext
+from talk.harness.outcomes import ManualCheck, NotApplicable
+
+
+@bind("tester_checks")
+def a_tester_checks(docstring: str | None = None) -> None:
+    raise ManualCheck((docstring or "").strip() or "checked by a tester")
+
+
+@bind("no_properties")
+def the_section_lists_no_properties(talk_context: ScenarioContext) -> None:
+    current = talk_context.current_section()
+    if current is not None and current[1].properties:
+        dataflow, section = current
+        raise AssertionError(f"{talk_context.shown(dataflow)} line {section.line} lists "
+                             f"{len(section.properties)} properties")
+    raise NotApplicable(NO_PROPERTIES)

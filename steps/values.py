@@ -1,0 +1,153 @@
+"""Checks on values: the type sent at the HTTP boundary, the value read back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from steps._binding import bind, table_values
+from talk.dataflow.model import DataType, PropertyRow
+from talk.harness.checklist import row_text
+from talk.harness.context import RecordType, ScenarioContext, Sent
+from talk.harness.outcomes import Unsupported
+from talk.sync.paths import get_path
+from talk.types.check import check_type, describe
+from talk.types.coerce import CoercionError, to_target
+from talk.types.compare import same_value
+from talk.types.values import MISSING, show
+
+_FRIENDLY_TYPES = {
+    "a string": '"string"', "an integer": '"integer"', "a float": '"float"',
+    "a number": '"float"', "a decimal": '"decimal"', "a boolean": '"boolean"',
+    "a list": '"list"',
+}
+
+
+def _where(talk_context: ScenarioContext, row: PropertyRow, document: str) -> str:
+    return f"{document} line {row.line} ({row_text(row)})"
+
+
+def _sent_value(talk_context: ScenarioContext, system: str, path: str,
+                resource: str) -> tuple[Sent, Any] | None:
+    for sent in reversed(talk_context.sent):
+        if sent.system != system or not isinstance(sent.body, dict):
+            continue
+        if resource.lower() not in sent.path.lower():
+            continue
+        value = get_path(sent.body, path)
+        if value is not MISSING:
+            return sent, value
+    return None
+
+
+@bind("received")
+def system_received(talk_context: ScenarioContext, system: str, path: str,
+                    dtype: str) -> None:
+    key = talk_context.system_of(system)
+    dataflow, section, row = talk_context.find_row(key, path)
+    where = _where(talk_context, row, talk_context.shown(dataflow))
+    documented = DataType.parse(_FRIENDLY_TYPES.get(dtype.strip(), dtype))
+    target = talk_context.record_type(section.target.display)
+    resource = target.entity.resource
+    found = _sent_value(talk_context, key, path, resource)
+    if found is None:
+        talk_context.explain_missing_link(target)
+        raise AssertionError(f"{where}: the sync sent no {path} to {system}")
+    sent, value = found
+    talk_context.evidence["checks"].append({
+        "sent": f"{sent.method} {sent.path}", "path": path, "value": value,
+        "documented_type": documented.written.strip(), "expected": describe(documented)})
+    problem = check_type(value, documented)
+    if problem is not None:
+        raise AssertionError(f"{where}: {system} received {path} = {show(value)}: {problem}")
+
+
+@bind("not_received")
+def system_did_not_receive(talk_context: ScenarioContext, system: str, path: str) -> None:
+    key = talk_context.system_of(system)
+    dataflow, section, row = talk_context.find_row(key, path)
+    where = _where(talk_context, row, talk_context.shown(dataflow))
+    target = talk_context.record_type(section.target.display)
+    ref = talk_context.record_ref(target)  # the record must be linked to say anything
+    found = _sent_value(talk_context, key, path, target.entity.resource)
+    if found is not None:
+        raise AssertionError(f"{where}: the condition is not met, yet {system} received "
+                             f"{path} = {show(found[1])}")
+    held = get_path(talk_context.read(ref), path)
+    talk_context.note_read(target, ref, path, held)
+    if held not in (MISSING, None, ""):
+        raise AssertionError(f"{where}: the condition is not met, yet the {target.phrase} "
+                             f"holds {path} = {show(held)}")
+
+
+def _row_between(talk_context: ScenarioContext, kind: RecordType,
+                 path: str) -> tuple[str, PropertyRow] | None:
+    """The row that carries `path` into or out of this record kind, for its type."""
+    for other, _ in talk_context.seeded:
+        between = talk_context.section_between(kind, other)
+        if between is None:
+            continue
+        dataflow, section = between
+        for row in section.properties:
+            if path in (row.source.path, row.target.path):
+                return talk_context.shown(dataflow), row
+    return None
+
+
+def _cannot_update(talk_context: ScenarioContext, kind: RecordType) -> str | None:
+    """Why an edit cannot reach this record kind, if its API cannot update it."""
+    for dataflow, section in talk_context.sections_with(kind):
+        unsupported = talk_context.details(section, dataflow, "unsupported")
+        if unsupported:
+            return str(unsupported[0].message)
+    if not kind.entity.can_update:
+        return (f"{kind.phrase}: the {kind.system} API has no update for "
+                f"{kind.entity.name}, so an edit elsewhere cannot reach it")
+    return None
+
+
+@bind("has_table")
+def record_has(talk_context: ScenarioContext, record: str,
+               datatable: list[list[str]] | None = None) -> None:
+    expected = table_values(datatable, f"the {record} has:")
+    kind = talk_context.record_type(record)
+    ref = talk_context.record_ref(kind)
+    held = talk_context.read(ref)
+    wrong = []
+    for path, value in expected.items():
+        actual = get_path(held, path)
+        talk_context.note_read(kind, ref, path, actual)
+        found = _row_between(talk_context, kind, path)
+        dtype = found[1].type if found and found[1].target.path == path else None
+        if actual is MISSING or not same_value(value, actual, dtype):
+            where = f"{found[0]} line {found[1].line}: " if found else ""
+            wrong.append(f"{where}{path}: expected {show(value)}, read back "
+                         f"{'nothing' if actual is MISSING else show(actual)}")
+    if wrong:
+        reason = _cannot_update(talk_context, kind)
+        if reason is not None:
+            raise Unsupported(reason)
+        raise AssertionError(f"{kind.phrase} {ref.id} read back differs:\n  "
+                             + "\n  ".join(wrong))
+
+
+@bind("has_equal")
+def record_has_equal(talk_context: ScenarioContext, record: str, path: str, other: str,
+                     source_path: str) -> None:
+    target = talk_context.record_type(record)
+    source = talk_context.record_type(other)
+    dataflow, _, row = talk_context.find_row(target.system, path, source_path)
+    where = _where(talk_context, row, talk_context.shown(dataflow))
+    source_ref = talk_context.record_ref(source)
+    target_ref = talk_context.record_ref(target)
+    source_value = get_path(talk_context.read(source_ref), source_path)
+    actual = get_path(talk_context.read(target_ref), path)
+    talk_context.note_read(target, target_ref, path, actual)
+    try:
+        expected = to_target(None if source_value is MISSING else source_value, row.type)
+    except CoercionError as error:
+        raise AssertionError(f"{where}: the source value cannot have the documented type: "
+                             f"{error}") from None
+    if actual is MISSING or not same_value(expected, actual, row.type):
+        raise AssertionError(f"{where}: {target.phrase} {target_ref.id} holds {path} = "
+                             f"{'nothing' if actual is MISSING else show(actual)}, expected "
+                             f"{show(expected)} (from {source_path} = {show(source_value)})")

@@ -1,0 +1,283 @@
+"""Checklist items as Gherkin scenarios, written in the step vocabulary of `steps/`.
+
+Each scenario is a view (name, tags, steps, examples) that the template prints; all text
+is escaped here, so the template only lays it out. The plugin finds the item a scenario
+stands for by its kind tag and the `(line N)` at the end of its name (or the `line` column
+of an outline's examples).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from talk.dataflow.model import Dataflow, PropertyRow, Section
+from talk.gherkin import escape
+from talk.gherkin.samples import SectionSamples, merge_samples, section_samples, value_rows
+from talk.harness.checklist import ChecklistItem, SectionChecklist, checklist
+from talk.report.results import ItemKind
+from talk.systems.keys import system_key
+
+__all__ = ["FeatureView", "RuleView", "ScenarioView", "StepView", "feature_view"]
+
+
+@dataclass
+class StepView:
+    keyword: str
+    text: str
+    table: list[list[str]] = field(default_factory=list)  # escaped cells
+    docstring: str | None = None  # escaped content
+
+
+@dataclass
+class ScenarioView:
+    name: str
+    tags: list[str]
+    steps: list[StepView]
+    outline: bool = False
+    examples_header: list[str] = field(default_factory=list)
+    examples: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class RuleView:
+    name: str
+    tags: list[str]
+    scenarios: list[ScenarioView]
+
+
+@dataclass
+class FeatureView:
+    source_path: str  # the document as `talk generate` was given it (posix, relative)
+    name: str
+    tags: list[str]
+    rules: list[RuleView]
+
+
+def _table(values: Mapping[str, Any]) -> list[list[str]]:
+    return [[escape.cell(path), escape.cell(escape.encode_value(value))]
+            for path, value in values.items()]
+
+
+def _given_record(record: str, values: Mapping[str, Any], keyword: str = "Given") -> StepView:
+    if not values:
+        return StepView(keyword, f"a {record}")
+    return StepView(keyword, f"a {record} with:", _table(values))
+
+
+class _SectionWriter:
+    """The scenarios of one section."""
+
+    def __init__(self, dataflow: Dataflow, items: SectionChecklist) -> None:
+        self.dataflow = dataflow
+        self.section: Section = items.section
+        self.items = items
+        self.samples: SectionSamples = section_samples(dataflow.name, self.section)
+        self.src = self.section.source.display
+        self.tgt = self.section.target.display
+        self.target_system = self.section.target.system or self.section.target.label
+
+    # -- shared openings ----------------------------------------------------------------
+
+    def _arrange(self, source: Mapping[str, Any] | None = None,
+                 match: Mapping[str, Any] | None = None) -> list[StepView]:
+        """Seed the source (and, for a section that only links, a matching target)."""
+        values = self.samples.source if source is None else source
+        steps = [_given_record(self.src, values)]
+        existing = self.samples.target_match if match is None else match
+        if existing and not self.section.shape.creates:
+            steps.append(_given_record(self.tgt, existing, "And"))
+        steps.append(StepView("When", "the dataflows are synchronized"))
+        return steps
+
+    def _name(self, text: str, line: int, *, outline: bool = False) -> str:
+        return f"{escape.name(text, outline=outline)} (line {line})"
+
+    # -- one scenario per item kind -----------------------------------------------------
+
+    def scenarios(self) -> list[ScenarioView]:
+        views: list[ScenarioView] = []
+        property_rows: list[ChecklistItem] = []
+        not_met_rows: list[ChecklistItem] = []
+        for item in self.items.items:
+            if item.kind is ItemKind.PROPERTY and not item.manual:
+                property_rows.append(item)
+            elif item.kind is ItemKind.PROPERTY_CONDITION_NOT_MET:
+                not_met_rows.append(item)
+            else:
+                views.append(self._scenario(item))
+        if property_rows:
+            views.append(self._property_outline(property_rows))
+        if not_met_rows:
+            views.append(self._not_met_outline(not_met_rows))
+        return views
+
+    def _scenario(self, item: ChecklistItem) -> ScenarioView:
+        kind = item.kind
+        if kind is ItemKind.SYNCHRONIZED:
+            return self._synchronized(item)
+        if kind is ItemKind.MERGE:
+            return self._merge(item)
+        if kind is ItemKind.EDITED_IN_SOURCE:
+            return self._edited_in_source(item)
+        if kind is ItemKind.EDITED_IN_TARGET:
+            return self._edited_in_target(item)
+        if kind is ItemKind.ID_LINK:
+            return self._id_link(item)
+        if kind is ItemKind.NO_PROPERTIES:
+            return self._no_properties(item)
+        return self._manual(item)
+
+    def _synchronized(self, item: ChecklistItem) -> ScenarioView:
+        steps = self._arrange()
+        steps.append(StepView("And", "the dataflows are synchronized again"))
+        steps.append(StepView("Then", f"the {self.src} is linked to exactly one {self.tgt}"))
+        name = self._name(f"{self.src} is synchronized with exactly one {self.tgt}", item.line)
+        return ScenarioView(name, [kind_tag(item)], steps)
+
+    def _merge(self, item: ChecklistItem) -> ScenarioView:
+        assert item.merge is not None
+        index = self.section.merge_criteria.index(item.merge)
+        source, match = merge_samples(self.dataflow.name, self.section, index)
+        steps = [_given_record(self.src, source), _given_record(self.tgt, match, "And"),
+                 StepView("When", "the dataflows are synchronized"),
+                 StepView("Then", f"the {self.src} is linked to the existing {self.tgt}")]
+        name = self._name(f"{self.src} merges with an existing {self.tgt} on {item.text}",
+                          item.line)
+        return ScenarioView(name, [kind_tag(item)], steps)
+
+    def _edited_in_source(self, item: ChecklistItem) -> ScenarioView:
+        steps = self._arrange()
+        if self.samples.source_edit:
+            steps.append(StepView("And", f"the {self.src} is edited with:",
+                                  _table(self.samples.source_edit)))
+            steps.append(StepView("And", "the dataflows are synchronized again"))
+            steps.append(StepView("Then", f"the {self.tgt} has:",
+                                  _table(self.samples.target_after_source_edit)))
+        else:
+            steps.append(StepView(
+                "And", f"the {self.src} is edited without changing a listed property"))
+            steps.append(StepView("And", "the dataflows are synchronized again"))
+            steps.append(StepView("Then", f"the {self.src} is linked to exactly one {self.tgt}"))
+        name = self._name(f"An edit in {self.src} reaches {self.tgt}", item.line)
+        return ScenarioView(name, [kind_tag(item)], steps)
+
+    def _edited_in_target(self, item: ChecklistItem) -> ScenarioView:
+        steps = self._arrange()
+        if self.samples.target_edit:
+            steps.append(StepView("And", f"the {self.tgt} is edited with:",
+                                  _table(self.samples.target_edit)))
+            steps.append(StepView("And", "the dataflows are synchronized again"))
+            steps.append(StepView("Then", f"the {self.src} has:",
+                                  _table(self.samples.source_after_target_edit)))
+        else:
+            steps.append(StepView(
+                "And", f"the {self.tgt} is edited without changing a listed property"))
+            steps.append(StepView("And", "the dataflows are synchronized again"))
+            steps.append(StepView("Then", f"the {self.src} is linked to exactly one {self.tgt}"))
+        name = self._name(f"An edit in {self.tgt} reaches {self.src}", item.line)
+        return ScenarioView(name, [kind_tag(item)], steps)
+
+    def _id_link(self, item: ChecklistItem) -> ScenarioView:
+        steps = self._arrange()
+        if self.samples.source_edit:
+            steps.append(StepView("And", f"the {self.src} is edited with:",
+                                  _table(self.samples.source_edit)))
+        else:
+            steps.append(StepView(
+                "And", f"the {self.src} is edited without changing a listed property"))
+        steps.append(StepView("And", "the dataflows are synchronized again"))
+        steps.append(StepView("Then", f"only the linked {self.tgt} was updated"))
+        name = self._name(f"{item.text}: an edit in {self.src} updates the linked {self.tgt}"
+                          " and no other", item.line)
+        return ScenarioView(name, [kind_tag(item)], steps)
+
+    def _no_properties(self, item: ChecklistItem) -> ScenarioView:
+        steps = self._arrange()
+        steps.append(StepView("Then", f"the {self.src} is linked to exactly one {self.tgt}"))
+        steps.append(StepView("And", "the section lists no properties"))
+        name = self._name(f"{self.src} to {self.tgt}: no properties listed", item.line)
+        return ScenarioView(name, [kind_tag(item)], steps)
+
+    def _manual(self, item: ChecklistItem) -> ScenarioView:
+        steps = [StepView("Then", "a tester checks:", docstring=escape.docstring(item.text))]
+        label = "condition" if item.kind is ItemKind.CONDITION else item.text
+        name = self._name(f"{self.src} to {self.tgt}: a tester checks the {label}", item.line)
+        return ScenarioView(name, [kind_tag(item), "manual"], steps)
+
+    # -- property rows as outlines ------------------------------------------------------
+
+    def _examples(self, items: list[ChecklistItem]) -> tuple[list[str], list[list[str]]]:
+        header = ["line", "source", "target", "type"]
+        rows = []
+        for item in items:
+            row: PropertyRow | None = item.row
+            assert row is not None
+            rows.append([str(row.line), escape.cell(row.source.path),
+                         escape.cell(row.target.path), escape.cell(row.type.written.strip())])
+        return header, rows
+
+    def _property_outline(self, items: list[ChecklistItem]) -> ScenarioView:
+        steps = self._arrange()
+        if not self.section.shape.creates and self.samples.source_edit:
+            # linked by merge criteria, the matching value is not sent: an edit sends all
+            steps.append(StepView("And", f"the {self.src} is edited with:",
+                                  _table(self.samples.source_edit)))
+            steps.append(StepView("And", "the dataflows are synchronized again"))
+        steps.append(StepView("Then", f"{self.target_system} received <target> as <type>"))
+        steps.append(StepView("And", f"the {self.tgt} has <target> equal to the {self.src}"
+                                     " <source>"))
+        header, rows = self._examples(items)
+        name = self._name(f"Property rows of {self.src} to {self.tgt}", self.section.line,
+                          outline=True)
+        return ScenarioView(name, ["property"], steps, True, header, rows)
+
+    def _not_met_outline(self, items: list[ChecklistItem]) -> ScenarioView:
+        source = dict(self.samples.source)
+        for item in items:
+            assert item.row is not None
+            condition = item.row.source.condition
+            if condition is not None and condition.path:
+                source[condition.path] = f"not {condition.value}"
+        steps = self._arrange(source)
+        steps.append(StepView("Then", f"{self.target_system} did not receive <target>"))
+        header, rows = self._examples(items)
+        name = self._name(f"Property rows of {self.src} to {self.tgt} whose condition is"
+                          " not met", self.section.line, outline=True)
+        return ScenarioView(name, [ItemKind.PROPERTY_CONDITION_NOT_MET.value], steps, True,
+                            header, rows)
+
+
+def kind_tag(item: ChecklistItem) -> str:
+    return item.kind.value
+
+
+def _tags(*names: str) -> list[str]:
+    seen: list[str] = []
+    for value in names:
+        if value.strip():
+            tag = escape.tag(value)
+            if tag not in seen:
+                seen.append(tag)
+    return seen
+
+
+def feature_view(dataflow: Dataflow, source_path: str) -> FeatureView:
+    """The whole feature of one document."""
+    rules = []
+    for items in checklist(dataflow):
+        section = items.section
+        writer = _SectionWriter(dataflow, items)
+        rules.append(RuleView(
+            name=f"{escape.name(section.title)} (line {section.line})",
+            tags=_tags(section.title, system_key(section.source.system),
+                       system_key(section.target.system)),
+            scenarios=writer.scenarios(),
+        ))
+    tags = _tags(dataflow.name, system_key(dataflow.source_system),
+                 system_key(dataflow.target_system))
+    return FeatureView(source_path, escape.name(dataflow.title) or dataflow.name, tags, rules)
+
+
+__all__ += ["kind_tag", "value_rows"]

@@ -1,0 +1,1 @@
+"""The checklist harness: checklist items, scenario context, outcomes and pytest wiring."""

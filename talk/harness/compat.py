@@ -1,0 +1,149 @@
+"""Everything that leans on pytest and pytest-bdd beyond their documented API, in one place.
+
+pytest-bdd (9.0.1) binds scenarios from Python test modules only. A `.feature` file becomes
+a pytest Module here whose module object is built in memory: one test function per scenario,
+made with pytest-bdd's public `scenario()` decorator. What is not public, and fenced here:
+
+- `pytest.Module._getobj`, overridden so no Python file is imported;
+- `pytest_bdd.feature.get_feature` and the parsed `Feature`/`ScenarioTemplate` objects;
+- the `parametrize` mark pytest-bdd puts on an outline, whose ids are rewritten to `line27`
+  (pytest-bdd joins every example value into the id, hard strings included).
+"""
+
+from __future__ import annotations
+
+import re
+import types
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
+
+import pytest
+from pytest_bdd import scenario
+from pytest_bdd.feature import get_feature
+from pytest_bdd.parser import Feature, ScenarioTemplate
+
+__all__ = [
+    "EXAMPLE_PARAM",
+    "FeatureFile",
+    "ScenarioInfo",
+    "example_of",
+    "scenario_info",
+]
+
+EXAMPLE_PARAM = "_pytest_bdd_example"
+_NOT_NAME = re.compile(r"\W+")
+
+_TEMPLATES: WeakKeyDictionary[Callable[..., Any], ScenarioTemplate] = WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """What the plugin needs to know about the scenario behind a test."""
+
+    feature_file: Path
+    feature_name: str
+    name: str
+    line: int  # of the scenario in the feature file
+    tags: frozenset[str]
+    rule_name: str | None
+    background: tuple[str, ...]  # the feature's (and rule's) background step texts
+
+
+def _function_names(names: Iterable[str]) -> Iterator[str]:
+    """`test_<slug>`, unique within the module."""
+    seen: set[str] = set()
+    for name in names:
+        slug = _NOT_NAME.sub("_", name.lower()).strip("_")[:80].strip("_") or "scenario"
+        candidate, number = f"test_{slug}", 1
+        while candidate in seen:
+            number += 1
+            candidate = f"test_{slug}_{number}"
+        seen.add(candidate)
+        yield candidate
+
+
+def _example_id(context: dict[str, str], index: int) -> str:
+    line = context.get("line", "").strip()
+    return f"line{line}" if line.isdigit() else f"example{index}"
+
+
+def _rewrite_example_ids(function: Callable[..., Any]) -> None:
+    marks = getattr(function, "pytestmark", [])
+    for position, mark in enumerate(marks):
+        if mark.name != "parametrize" or mark.args[0] != EXAMPLE_PARAM:
+            continue
+        params = []
+        seen: dict[str, int] = {}
+        for index, param in enumerate(mark.args[1]):
+            context = param.values[0]
+            new_id = _example_id(context, index)
+            seen[new_id] = seen.get(new_id, 0) + 1
+            if seen[new_id] > 1:
+                new_id = f"{new_id}_{seen[new_id]}"
+            params.append(pytest.param(*param.values, id=new_id, marks=param.marks))
+        marks[position] = pytest.mark.parametrize(EXAMPLE_PARAM, params).mark
+
+
+def _bind(feature: Feature, path: Path, on_tags: Callable[[set[str]], None]) -> types.ModuleType:
+    module = types.ModuleType(f"feature_{_NOT_NAME.sub('_', path.stem)}")
+    module.__file__ = str(path)
+    names = list(feature.scenarios)
+    for function_name, scenario_name in zip(_function_names(names), names, strict=True):
+        template = feature.scenarios[scenario_name]
+        rule_tags = template.rule.tags if template.rule is not None else set()
+        on_tags(set(template.tags) | set(feature.tags) | set(rule_tags))
+
+        def _scenario() -> None:
+            """The steps do the work."""
+
+        bound = scenario(path.name, scenario_name, features_base_dir=str(path.parent))(_scenario)
+        _rewrite_example_ids(bound)
+        bound.__name__ = function_name
+        _TEMPLATES[bound] = template
+        setattr(module, function_name, bound)
+    return module
+
+
+class FeatureFile(pytest.Module):
+    """A `.feature` file collected as a test module (decision 20)."""
+
+    def _getobj(self) -> types.ModuleType:
+        feature = get_feature(str(self.path.parent), self.path.name)
+        return _bind(feature, self.path, self._register_markers)
+
+    def _register_markers(self, tags: set[str]) -> None:
+        known = {line.split(":", 1)[0].strip() for line in self.config.getini("markers")}
+        for tag in sorted(tags - known):
+            self.config.addinivalue_line("markers", f"{tag}: a tag of a feature file")
+
+
+def scenario_info(item: pytest.Item) -> ScenarioInfo | None:
+    """The scenario behind a test collected from a `.feature` file; None for other tests."""
+    function = getattr(item, "function", None) or getattr(item, "obj", None)
+    template = _TEMPLATES.get(function) if function is not None else None
+    if template is None:
+        return None
+    steps = [step.name for step in template.all_background_steps]
+    rule = template.rule
+    rule_tags = rule.tags if rule is not None else set()
+    return ScenarioInfo(
+        feature_file=Path(template.feature.filename),
+        feature_name=template.feature.name,
+        name=template.name,
+        line=template.line_number,
+        tags=frozenset(set(template.tags) | set(template.feature.tags) | set(rule_tags)),
+        rule_name=rule.name if rule is not None else None,
+        background=tuple(steps),
+    )
+
+
+def example_of(item: pytest.Item) -> dict[str, str]:
+    """The examples row of an outline's test ({} for a plain scenario)."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return {}
+    value = callspec.params.get(EXAMPLE_PARAM, {})
+    return dict(value) if isinstance(value, dict) else {}

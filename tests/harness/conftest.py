@@ -1,0 +1,39 @@
+"""A checklist project in a temporary folder: steps, conftest, documents and features."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from talk.dataflow.parser import parse_file
+from talk.gherkin.generate import plan, write
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def make_project(root: Path, documents: Iterable[Path], folder: str = "dataflows") -> Path:
+    """Copy the step library and `documents` under `root`, and generate their features."""
+    shutil.copytree(REPO / "steps", root / "steps", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "conftest.py", root / "conftest.py")
+    (root / folder).mkdir(exist_ok=True)
+    copies = []
+    for document in documents:
+        copy = root / folder / document.name
+        shutil.copy(document, copy)
+        copies.append(copy)
+    cwd = Path.cwd()
+    try:  # feature files name their document relative to where `talk generate` runs
+        os.chdir(root)
+        write(plan([parse_file(c.relative_to(root)) for c in copies], Path("features")))
+    finally:
+        os.chdir(cwd)
+    return root
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
