@@ -15,6 +15,7 @@ from typing import Any
 from talk.dataflow.model import Dataflow
 from talk.harness.items import ItemInfo
 from talk.report.results import DocumentResult, Item, ItemKind, Results, SectionResult
+from talk.systems.registry import emulation_note
 
 __all__ = ["KIND_ORDER", "build_record", "build_results", "document_key"]
 
@@ -72,7 +73,10 @@ def build_results(records: Iterable[dict[str, Any]], generated_at: str | None = 
         if document is None:
             document = documents[doc["file"]] = DocumentResult(
                 file=doc["file"], title=doc["title"], source_system=doc["source_system"],
-                target_system=doc["target_system"], generated=doc.get("generated"))
+                target_system=doc["target_system"], generated=doc.get("generated"),
+                emulation={name: emulation_note(name) for name in
+                           dict.fromkeys((doc["source_system"], doc["target_system"]))
+                           if name.strip()})
         key = (doc["file"], record["section"]["title"], record["section"]["line"])
         section = sections.get(key)
         if section is None:

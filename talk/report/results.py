@@ -79,6 +79,8 @@ class DocumentResult:
     generated: str | None = None
     sections: list[SectionResult] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    # per system: what it was checked against ("Keap REST v1 emulator", or the generic one)
+    emulation: dict[str, str] = field(default_factory=dict)
 
     def count(self) -> dict[str, int]:
         totals = {status.value: 0 for status in Status}
@@ -135,6 +137,7 @@ def load_results(path: Path) -> Results:
             source_system=doc.get("source_system", ""),
             target_system=doc.get("target_system", ""),
             generated=doc.get("generated"), sections=sections, totals=doc.get("totals", {}),
+            emulation=dict(doc.get("emulation") or {}),
         ))
     return Results(generated_at=data.get("generated_at", ""), documents=documents,
                    totals=data.get("totals", {}))

@@ -11,7 +11,14 @@ import importlib
 from talk.systems.keys import system_key
 from talk.systems.profile import ApiStyle, ChangeRead, EntityProfile, SystemProfile
 
-__all__ = ["generic_entity", "known_profiles", "profile_for", "register", "resolve_entity"]
+__all__ = [
+    "emulation_note",
+    "generic_entity",
+    "known_profiles",
+    "profile_for",
+    "register",
+    "resolve_entity",
+]
 
 _PROFILES: dict[str, SystemProfile] = {}
 # Modules that define (and `register`) the dedicated profiles; imported on first use.
@@ -93,3 +100,18 @@ def resolve_entity(profile: SystemProfile, name: str) -> EntityProfile:
         if _forms(entity.name) & wanted:
             return entity
     return generic_entity(profile.key, name)
+
+
+_EMULATED_API = {
+    ApiStyle.KEAP: "Keap REST v1 emulator",
+    ApiStyle.WEBCRM: "WebCRM REST v1 emulator",
+    ApiStyle.EXACT: "Exact Online REST v1 (OData) emulator",
+}
+
+
+def emulation_note(name: str) -> str:
+    """What a system is checked against, for reports: its own API, or the generic one."""
+    profile = profile_for(name)
+    if profile.generic:
+        return "generic JSON REST emulation (no dedicated profile)"
+    return _EMULATED_API.get(profile.style, f"{profile.style} emulator")
