@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from talk.sync.emulated import EmulatedSystems
-from talk.sync.store import SqliteLinkStore
+from talk.sync.store import Ref, SqliteLinkStore
 
 from .convergence import assert_converged
 from .helpers import Killed, document, kill_at_write, reopen, run_sync
@@ -55,10 +55,18 @@ class SyncMachine(RuleBasedStateMachine):
         self.keap.edit("Companies", companies[pick % len(companies)]["id"],
                        {"company_name": name})
 
-    @precondition(lambda self: self.webcrm.records("Organisations"))
+    def linked(self, entity: str, id_field: str) -> list[dict[str, object]]:
+        """WebCRM records the sync has linked. A record whose create answer was lost is not
+        linked until the next run finds it by its payload (decision 13); a user edit to it
+        before then makes it unrecognisable, which is that decision's known limit, so the
+        users of this machine edit only linked records."""
+        return [r for r in self.webcrm.records(entity)
+                if self.store.is_member(Ref("webcrm", entity, str(r[id_field])))]
+
+    @precondition(lambda self: self.linked("Organisations", "OrganisationId"))
     @rule(pick=st.integers(min_value=0), name=names)
     def edit_organisation_in_webcrm(self, pick: int, name: str) -> None:
-        organisations = self.webcrm.records("Organisations")
+        organisations = self.linked("Organisations", "OrganisationId")
         chosen = organisations[pick % len(organisations)]
         self.webcrm.edit("Organisations", chosen["OrganisationId"], {"OrganisationName": name})
 
@@ -68,10 +76,10 @@ class SyncMachine(RuleBasedStateMachine):
         products = self.keap.records("Product")
         self.keap.edit("Product", products[pick % len(products)]["id"], {"product_price": price})
 
-    @precondition(lambda self: self.webcrm.records("Products"))
+    @precondition(lambda self: self.linked("Products", "ProductId"))
     @rule(pick=st.integers(min_value=0), price=prices)
     def edit_price_in_webcrm(self, pick: int, price: float) -> None:
-        products = self.webcrm.records("Products")
+        products = self.linked("Products", "ProductId")
         self.webcrm.edit("Products", products[pick % len(products)]["ProductId"],
                          {"ProductPrice": str(price)})
 
