@@ -148,35 +148,27 @@ class _SectionWriter:
         return ScenarioView(name, [kind_tag(item)], steps)
 
     def _edited_in_source(self, item: ChecklistItem) -> ScenarioView:
-        steps = self._arrange()
-        if self.samples.source_edit:
-            steps.append(StepView("And", f"the {self.src} is edited with:",
-                                  _table(self.samples.source_edit)))
-            steps.append(StepView("And", "the dataflows are synchronized again"))
-            steps.append(StepView("Then", f"the {self.tgt} has:",
-                                  _table(self.samples.target_after_source_edit)))
-        else:
-            steps.append(StepView(
-                "And", f"the {self.src} is edited without changing a listed property"))
-            steps.append(StepView("And", "the dataflows are synchronized again"))
-            steps.append(StepView("Then", f"the {self.src} is linked to exactly one {self.tgt}"))
-        name = self._name(f"An edit in {self.src} reaches {self.tgt}", item.line)
-        return ScenarioView(name, [kind_tag(item)], steps)
+        return self._edited(item, self.src, self.tgt, self.samples.source_edit,
+                            self.samples.target_after_source_edit)
 
     def _edited_in_target(self, item: ChecklistItem) -> ScenarioView:
+        return self._edited(item, self.tgt, self.src, self.samples.target_edit,
+                            self.samples.source_after_target_edit)
+
+    def _edited(self, item: ChecklistItem, edited: str, other: str,
+                edit: dict[str, Any], after: dict[str, Any]) -> ScenarioView:
+        """"Regardless of where it is edited": an edit on one side reaches the other."""
         steps = self._arrange()
-        if self.samples.target_edit:
-            steps.append(StepView("And", f"the {self.tgt} is edited with:",
-                                  _table(self.samples.target_edit)))
+        if edit:
+            steps.append(StepView("And", f"the {edited} is edited with:", _table(edit)))
             steps.append(StepView("And", "the dataflows are synchronized again"))
-            steps.append(StepView("Then", f"the {self.src} has:",
-                                  _table(self.samples.source_after_target_edit)))
+            steps.append(StepView("Then", f"the {other} has:", _table(after)))
         else:
             steps.append(StepView(
-                "And", f"the {self.tgt} is edited without changing a listed property"))
+                "And", f"the {edited} is edited without changing a listed property"))
             steps.append(StepView("And", "the dataflows are synchronized again"))
             steps.append(StepView("Then", f"the {self.src} is linked to exactly one {self.tgt}"))
-        name = self._name(f"An edit in {self.tgt} reaches {self.src}", item.line)
+        name = self._name(f"An edit in {edited} reaches {other}", item.line)
         return ScenarioView(name, [kind_tag(item)], steps)
 
     def _id_link(self, item: ChecklistItem) -> ScenarioView:
