@@ -12,6 +12,7 @@ A 429 waits what `Retry-After` (or the body's `RetryAfterSeconds`) says.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -36,6 +37,9 @@ class WebcrmConnector(Connector):
                  page_size: int = 500) -> None:
         super().__init__(profile, base_url, token, session=session, retry=retry)
         self.page_size = max(1, min(page_size, MAX_SIZE))
+        # What the last `get` read (entity, id, body, request number): an update right after
+        # a `get` of the same record puts it back without reading it again.
+        self._just_read: tuple[str, str, bytes, int] | None = None
 
     def _url(self, entity: EntityProfile, record_id: str | None = None) -> str:
         url = f"{self.base_url}/{entity.resource}"
@@ -86,6 +90,7 @@ class WebcrmConnector(Connector):
                 return None
             raise
         record: Record = response.json()
+        self._just_read = (entity.name, record_id, response.content, self.request_count)
         return record
 
     # -- writes ---------------------------------------------------------------------------
@@ -105,8 +110,16 @@ class WebcrmConnector(Connector):
         return record
 
     def update(self, entity: EntityProfile, record_id: str, payload: Record) -> None:
-        """PUT replaces the whole DTO: send the current record with the changes merged in."""
-        current = self.get(entity, record_id)
+        """PUT replaces the whole DTO: send the current record with the changes merged in.
+
+        The current record is read first, unless this connector's previous request was a
+        `get` of the same record (the sync reads it to compare, then writes it)."""
+        just_read, self._just_read = self._just_read, None
+        if just_read is not None and just_read[:2] == (entity.name, record_id) \
+                and just_read[3] == self.request_count:
+            current: Record | None = json.loads(just_read[2])
+        else:
+            current = self.get(entity, record_id)
         if current is None:
             raise ApiError(self.profile.key, 404, f"{entity.name} {record_id} does not exist",
                            "PUT", self._url(entity, record_id))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from datetime import UTC, datetime
+from itertools import islice
 from urllib.parse import urlencode
 
 from talk.emulator.base import Emulator, HttpRequest, HttpResponse, Record
@@ -126,16 +127,19 @@ class GenericEmulator(Emulator):
         if not 1 <= limit <= MAX_LIMIT or offset < 0:
             return _error(400, f"limit must be between 1 and {MAX_LIMIT}, offset at least 0")
         since_text = request.param("updated_since")
-        rows = list(self.iter_table(entity))
+        table = self.table(entity)
         if since_text:
             try:
                 since = parse_timestamp(since_text)
             except ValueError:
                 return _error(400, f"updated_since is not an ISO 8601 timestamp: {since_text}")
-            rows = [r for r in rows if parse_timestamp(r["updated_at"]) > since]
-        page = rows[offset:offset + limit]
+            rows = [r for r in table.values() if parse_timestamp(r["updated_at"]) > since]
+            page, total = rows[offset:offset + limit], len(rows)
+        else:
+            # No copy of the whole table per page: that made a full listing O(N^2).
+            page, total = list(islice(table.values(), offset, offset + limit)), len(table)
         next_url = None
-        if offset + limit < len(rows):
+        if offset + limit < total:
             params = {"limit": str(limit), "offset": str(offset + limit)}
             if since_text:
                 params["updated_since"] = since_text

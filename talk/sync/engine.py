@@ -63,8 +63,8 @@ class SyncEngine:
         self.now = now
         self._report = RunReport()
         self._counts: dict[str, SectionCounts] = {}
-        self._seen: set[tuple[str, Ref]] = set()
-        self._synced: set[tuple[str, Ref, Ref]] = set()
+        # Which records were read and which pairs synced in this run grow with the data:
+        # they are kept as the store's run marks (out of memory), not in sets here.
         self._failed: set[tuple[str, Ref, Ref]] = set()
         self._failed_records: set[tuple[str, Ref]] = set()
         self._noted: set[tuple[str, str, str]] = set()
@@ -80,8 +80,7 @@ class SyncEngine:
             counts = SectionCounts(flow.document, flow.section.title, flow.section.line)
             self._counts[flow.key] = counts
             self._report.sections.append(counts)
-        self._seen = set()
-        self._synced = set()
+        self.store.clear_marks()
         self._failed = set()
         self._failed_records = set()
         self._noted = set()
@@ -90,15 +89,18 @@ class SyncEngine:
         requests_before = self._request_total()
         writes_before = self._write_total()
 
-        self._resolve_intents()
-        for number in range(MAX_PASSES):
-            current = _Pass()
-            self._report.passes = number + 1
-            for group in self.groups:
-                self._read_group(group, current, first_pass=number == 0)
-            self._merge_index = {}
-            if current.created == 0:
-                break
+        try:
+            self._resolve_intents()
+            for number in range(MAX_PASSES):
+                current = _Pass()
+                self._report.passes = number + 1
+                for group in self.groups:
+                    self._read_group(group, current, first_pass=number == 0)
+                self._merge_index = {}
+                if current.created == 0:
+                    break
+        finally:
+            self.store.flush()  # the store may batch its commits
         self._report.requests = self._request_total() - requests_before
         self._report.writes = self._write_total() - writes_before
         return self._report
@@ -184,9 +186,8 @@ class SyncEngine:
         counts = self._counts[flow.key]
         if (flow.key, ref) in self._failed_records:
             return  # failed earlier in this run (its create may be pending): next run
-        first_read = (flow.key, ref) not in self._seen
+        first_read = self.store.mark(f"read {flow.key}", ref)
         if first_read:
-            self._seen.add((flow.key, ref))
             counts.read += 1
         if self.store.is_retired(ref):
             return
@@ -247,7 +248,7 @@ class SyncEngine:
             self.store.set_synced_values(flow.key, ref, target, state)
         self._counts[flow.key].created += 1
         current.created += 1
-        self._synced.add((flow.key, ref, target))
+        self.store.mark(f"synced {flow.key}", ref, target)
 
     def _payload(self, flow: Flow, record: Record
                  ) -> tuple[Record, dict[str, tuple[PropertyRow, Any]]]:
@@ -344,7 +345,7 @@ class SyncEngine:
         state = self.store.synced_values(flow.key, source, target)
         if self.store.pair_origin(source, target) is None:
             self.store.set_pair_origin(source, target, flow.key)
-        count = count and (flow.key, source, target) not in self._synced
+        count = count and not self.store.is_marked(f"synced {flow.key}", source, target)
         if not flow.rows:
             if state is None:
                 self.store.set_synced_values(flow.key, source, target, {})
@@ -357,7 +358,7 @@ class SyncEngine:
         b_now = b_now if b_now is not None else self._fetch(flow, flow.target, target)
         if a_now is None or b_now is None:
             return
-        self._synced.add((flow.key, source, target))
+        self.store.mark(f"synced {flow.key}", source, target)
         to_b: Record = {}
         to_a: Record = {}
         new_state: dict[str, Any] = {}

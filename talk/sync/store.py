@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii as _quoted
 from pathlib import Path
 from typing import Any
 
@@ -118,9 +120,35 @@ class LinkStore(ABC):
     @abstractmethod
     def retries(self) -> list[Ref]: ...
 
+    _marks: set[tuple[str, str]] | None = None
+
+    def clear_marks(self) -> None:
+        """Forget every mark: the engine starts each run with none."""
+        self._marks = set()
+
+    def mark(self, kind: str, *refs: Ref) -> bool:
+        """Remember these records under `kind` for this run; True if not marked yet.
+
+        What a run has handled grows with the records; an implementation may keep it out
+        of memory (SQLite keeps it in a temporary table). Marks are not durable."""
+        if self._marks is None:
+            self._marks = set()
+        key = (kind, _marks_key(refs))
+        if key in self._marks:
+            return False
+        self._marks.add(key)
+        return True
+
+    def is_marked(self, kind: str, *refs: Ref) -> bool:
+        return self._marks is not None and (kind, _marks_key(refs)) in self._marks
+
     @abstractmethod
     def counts(self) -> dict[str, int]:
         """Row counts (members, clusters, pairs, intents, retries), for reports and tests."""
+
+    def flush(self) -> None:
+        """Make every write so far durable (a store may group writes into batches)."""
+        return None  # a store that commits every transaction has nothing to do
 
     @abstractmethod
     def close(self) -> None: ...
@@ -131,16 +159,15 @@ CREATE TABLE IF NOT EXISTS members (
     system TEXT NOT NULL, entity TEXT NOT NULL, record_id TEXT NOT NULL,
     cluster INTEGER NOT NULL, retired INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (system, entity, record_id),
-    UNIQUE (cluster, system, entity)
+    UNIQUE (cluster, system, entity)  -- also the index of lookups by cluster
 );
-CREATE INDEX IF NOT EXISTS members_cluster ON members (cluster);
 CREATE TABLE IF NOT EXISTS pairs (
     a TEXT NOT NULL, b TEXT NOT NULL, origin TEXT NOT NULL, PRIMARY KEY (a, b)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS synced (
     section TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, "values" TEXT NOT NULL,
     PRIMARY KEY (section, source, target)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cursors (
     system TEXT NOT NULL, entity TEXT NOT NULL, cursor TEXT, PRIMARY KEY (system, entity)
 );
@@ -156,7 +183,15 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 
 def _key(ref: Ref) -> str:
+    """`json.dumps([system, entity, id])`, built directly (it is made several times per
+    record synced); the text is the same, so existing stores keep working."""
+    if type(ref.system) is str and type(ref.entity) is str and type(ref.id) is str:
+        return f"[{_quoted(ref.system)}, {_quoted(ref.entity)}, {_quoted(ref.id)}]"
     return json.dumps([ref.system, ref.entity, ref.id])
+
+
+def _marks_key(refs: tuple[Ref, ...]) -> str:
+    return " ".join(_key(ref) for ref in refs)
 
 
 def _ref(key: str) -> Ref:
@@ -176,7 +211,20 @@ class SqliteLinkStore(LinkStore):
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS run_marks (kind TEXT NOT NULL, "
+                         "key TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
         self._depth = 0
+        self._batch_started: float | None = None  # monotonic time the open batch began
+        self._batch_size = 0
+
+    # Transactions are grouped into one SQLite commit (a commit costs more than the rest of
+    # a record's bookkeeping): each is a savepoint inside the open batch, and the batch
+    # commits every BATCH_TRANSACTIONS transactions or BATCH_SECONDS, when an intent is
+    # added (it must be durable before its create is sent, decision 13), on flush and on
+    # close. A crash loses at most the open batch: the same state as a crash before those
+    # writes, which the run after it repairs (intents resolve, unsaved syncs recompare).
+    BATCH_TRANSACTIONS = 500
+    BATCH_SECONDS = 0.5
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -187,17 +235,31 @@ class SqliteLinkStore(LinkStore):
             finally:
                 self._depth -= 1
             return
-        self._db.execute("BEGIN IMMEDIATE")
+        if self._batch_started is None:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._batch_started = time.monotonic()
+            self._batch_size = 0
+        self._db.execute("SAVEPOINT talk_transaction")
         self._depth = 1
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK")
+            self._db.execute("ROLLBACK TO talk_transaction")
+            self._db.execute("RELEASE talk_transaction")
             raise
         else:
-            self._db.execute("COMMIT")
+            self._db.execute("RELEASE talk_transaction")
+            self._batch_size += 1
         finally:
             self._depth = 0
+        if (self._batch_size >= self.BATCH_TRANSACTIONS
+                or time.monotonic() - self._batch_started >= self.BATCH_SECONDS):
+            self.flush()
+
+    def flush(self) -> None:
+        if self._batch_started is not None and not self._depth:
+            self._db.execute("COMMIT")
+            self._batch_started = None
 
     def _cluster_id(self, ref: Ref) -> int | None:
         row = self._db.execute(
@@ -206,11 +268,10 @@ class SqliteLinkStore(LinkStore):
         return None if row is None else int(row[0])
 
     def cluster_of(self, ref: Ref) -> dict[tuple[str, str], str]:
-        cluster = self._cluster_id(ref)
-        if cluster is None:
-            return {}
         rows = self._db.execute(
-            "SELECT system, entity, record_id FROM members WHERE cluster=?", (cluster,))
+            "SELECT system, entity, record_id FROM members WHERE cluster = (SELECT cluster "
+            "FROM members WHERE system=? AND entity=? AND record_id=?)",
+            (ref.system, ref.entity, ref.id))
         return {(s, e): i for s, e, i in rows}
 
     def is_member(self, ref: Ref) -> bool:
@@ -308,7 +369,8 @@ class SqliteLinkStore(LinkStore):
                 "VALUES (?, ?, ?, ?, ?)",
                 (section, _key(source), target_system, target_entity,
                  json.dumps(payload, sort_keys=True)))
-            return int(cur.lastrowid or 0)
+        self.flush()  # durable before the create is sent (decision 13)
+        return int(cur.lastrowid or 0)
 
     def remove_intent(self, intent_id: int) -> None:
         with self.transaction():
@@ -333,6 +395,18 @@ class SqliteLinkStore(LinkStore):
     def retries(self) -> list[Ref]:
         return [_ref(k) for (k,) in self._db.execute("SELECT ref FROM retries ORDER BY ref")]
 
+    def clear_marks(self) -> None:
+        self._db.execute("DELETE FROM temp.run_marks")
+
+    def mark(self, kind: str, *refs: Ref) -> bool:
+        cursor = self._db.execute("INSERT OR IGNORE INTO temp.run_marks (kind, key) "
+                                  "VALUES (?, ?)", (kind, _marks_key(refs)))
+        return cursor.rowcount == 1
+
+    def is_marked(self, kind: str, *refs: Ref) -> bool:
+        return self._db.execute("SELECT 1 FROM temp.run_marks WHERE kind=? AND key=?",
+                                (kind, _marks_key(refs))).fetchone() is not None
+
     def counts(self) -> dict[str, int]:
         def one(sql: str) -> int:
             return int(self._db.execute(sql).fetchone()[0])
@@ -346,4 +420,5 @@ class SqliteLinkStore(LinkStore):
         }
 
     def close(self) -> None:
+        self.flush()
         self._db.close()

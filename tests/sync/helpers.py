@@ -48,12 +48,19 @@ class Killed(BaseException):
 
 
 @contextmanager
-def kill_at_write(systems: EmulatedSystems, number: int, *, after_apply: bool
-                  ) -> Iterator[list[int]]:
+def kill_at_write(systems: EmulatedSystems, store: SqliteLinkStore, number: int, *,
+                  after_apply: bool) -> Iterator[list[int]]:
     """Kill the run at the `number`-th write request (1-based) across all systems: before
-    the request reaches the server, or after the server applied it (answer never seen)."""
+    the request reaches the server, or after the server applied it (answer never seen).
+
+    A killed process runs no `finally` and commits nothing: from the kill on, the store's
+    flush does nothing, and `reopen` drops its connection uncommitted."""
     seen = [0]
     originals: dict[str, Callable[[HttpRequest], HttpResponse]] = {}
+
+    def kill(message: str) -> Killed:
+        store.flush = lambda: None  # type: ignore[method-assign]
+        return Killed(message)
 
     def wrap(emulator: Emulator) -> Callable[[HttpRequest], HttpResponse]:
         original = emulator.handle
@@ -63,9 +70,9 @@ def kill_at_write(systems: EmulatedSystems, number: int, *, after_apply: bool
                 seen[0] += 1
                 if seen[0] == number:
                     if not after_apply:
-                        raise Killed(f"killed before write {number}")
+                        raise kill(f"killed before write {number}")
                     original(request)
-                    raise Killed(f"killed after write {number} was applied")
+                    raise kill(f"killed after write {number} was applied")
             return original(request)
 
         return handle
@@ -86,8 +93,11 @@ def run_sync(dataflows: Sequence[Dataflow], systems: EmulatedSystems,
 
 
 def reopen(store: SqliteLinkStore) -> SqliteLinkStore:
-    """A new store on the same file, as a restarted process would open it."""
-    store.close()
+    """A new store on the same file, as a process restarted after a kill would open it.
+
+    The old connection is dropped without `close()`, which would commit the store's open
+    batch: a killed process commits nothing, so neither may the test."""
+    store._db.close()  # sqlite3 discards an uncommitted transaction on close
     return SqliteLinkStore(store.path)
 
 

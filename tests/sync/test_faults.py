@@ -72,7 +72,7 @@ def test_initial_run_killed_at_every_write(tmp_path: Path, after_apply: bool) ->
         with EmulatedSystems(documents) as systems:
             store = SqliteLinkStore(tmp_path / f"kill-{number}-{after_apply}.db")
             _seed(systems)
-            with kill_at_write(systems, number, after_apply=after_apply), \
+            with kill_at_write(systems, store, number, after_apply=after_apply), \
                     pytest.raises(Killed):
                 run_sync(documents, systems, store)
             store = reopen(store)
@@ -95,7 +95,7 @@ def test_update_run_killed_at_every_write(tmp_path: Path, after_apply: bool) -> 
             _seed(systems)
             run_sync(documents, systems, store)
             _edit(systems)
-            with kill_at_write(systems, number, after_apply=after_apply), \
+            with kill_at_write(systems, store, number, after_apply=after_apply), \
                     pytest.raises(Killed):
                 run_sync(documents, systems, store)
             store = reopen(store)

@@ -99,7 +99,7 @@ class SyncMachine(RuleBasedStateMachine):
     @rule(number=st.integers(min_value=1, max_value=12), after_apply=st.booleans())
     def killed_sync(self, number: int, after_apply: bool) -> None:
         try:
-            with kill_at_write(self.systems, number, after_apply=after_apply):
+            with kill_at_write(self.systems, self.store, number, after_apply=after_apply):
                 run_sync(DOCUMENTS, self.systems, self.store)
         except Killed:
             pass
