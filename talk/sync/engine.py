@@ -135,6 +135,8 @@ class SyncEngine:
             for record in page.records:
                 count += 1
                 self._handle(group, record, current)
+                if count % 500 == 0:
+                    self.progress(f"reading {name}: {count} record(s) so far")
             next_cursor = page.next_cursor()
         except AuthError:
             raise
