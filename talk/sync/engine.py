@@ -29,6 +29,7 @@ from talk.types.compare import same_value
 __all__ = ["MAX_PASSES", "SyncEngine"]
 
 MAX_PASSES = 6
+CREATE_BATCH = 200  # creates whose intents are committed together (decision 13)
 Record = dict[str, Any]
 _RECORD_ERRORS = (ApiError, RetriesExhausted, CoercionError, ClusterConflict, PathError)
 
@@ -40,6 +41,14 @@ class _Unsupported(Exception):
 @dataclass
 class _Pass:
     created: int = 0
+
+
+@dataclass
+class _PendingCreate:
+    flow: Flow
+    ref: Ref
+    payload: Record
+    values: dict[str, tuple[PropertyRow, Any]]
 
 
 class SyncEngine:
@@ -67,6 +76,8 @@ class SyncEngine:
         # they are kept as the store's run marks (out of memory), not in sets here.
         self._failed: set[tuple[str, Ref, Ref]] = set()
         self._failed_records: set[tuple[str, Ref]] = set()
+        self._pending: list[_PendingCreate] = []
+        self._pending_keys: set[tuple[tuple[str, str], Ref]] = set()
         self._noted: set[tuple[str, str, str]] = set()
         self._merge_index: dict[tuple[str, str], dict[str, list[str]]] = {}
         self._run_started = now()
@@ -83,6 +94,7 @@ class SyncEngine:
         self.store.clear_marks()
         self._failed = set()
         self._failed_records = set()
+        self._pending, self._pending_keys = [], set()
         self._noted = set()
         self._merge_index = {}
         self._run_started = self.now()
@@ -127,6 +139,7 @@ class SyncEngine:
             for ref in self.store.retries():
                 if ref.slot == group.slot:
                     self._retry(group, ref, current)
+            self._send_creates(current)  # before the read, which may fail
         cursor = self.store.cursor(*group.slot)
         self.progress(f"reading {name}" + (f" changed since {cursor}" if cursor else ""))
         try:
@@ -138,9 +151,11 @@ class SyncEngine:
                 if count % 500 == 0:
                     self.progress(f"reading {name}: {count} record(s) so far")
             next_cursor = page.next_cursor()
+            self._send_creates(current)
         except AuthError:
             raise
         except (ApiError, RetriesExhausted) as exc:
+            self._pending, self._pending_keys = [], set()  # re-read next run: not lost
             for flow in group.as_source + group.as_target:
                 self._counts[flow.key].failed += 1
                 self._detail("failure", flow, entity, None, f"reading {name} failed: {exc}")
@@ -234,16 +249,45 @@ class SyncEngine:
             fields_ = " or ".join(missing[0])
             raise _Unsupported(f"{flow.section.target.display} requires {fields_}; "
                                "this record has no value for it")
+        key = (flow.target_slot, ref)
+        if key in self._pending_keys:
+            return  # another section already queued this record's create into that entity
+        self._pending_keys.add(key)
+        self._pending.append(_PendingCreate(flow, ref, payload, values))
+        if len(self._pending) >= CREATE_BATCH:
+            self._send_creates(current)
+
+    def _send_creates(self, current: _Pass) -> None:
+        """Record the queued creates' intents in one commit, then send them one by one.
+
+        Decision 13 needs each intent durable before its create is sent; committing them a
+        batch at a time keeps that promise without a commit per record."""
+        batch, self._pending = self._pending, []
+        self._pending_keys.clear()
+        if not batch:
+            return
+        with self.store.transaction():
+            intents = [self.store.add_intent(p.flow.key, p.ref, *p.flow.target_slot, p.payload)
+                       for p in batch]
+        self.store.flush()
+        for pending, intent in zip(batch, intents, strict=True):
+            self._guarded(pending.flow, pending.ref,
+                          partial(self._send_create, pending, intent, current))
+
+    def _send_create(self, pending: _PendingCreate, intent: int, current: _Pass) -> None:
+        flow, ref = pending.flow, pending.ref
+        if self.store.cluster_of(ref).get(flow.target_slot) is not None:
+            self.store.remove_intent(intent)  # linked meanwhile: nothing to create
+            return
         connector = self.connector(flow.target.system)
-        intent = self.store.add_intent(flow.key, ref, *flow.target_slot, payload)
         try:
-            created = connector.create(flow.target, payload)
+            created = connector.create(flow.target, pending.payload)
         except ApiError:
             self.store.remove_intent(intent)  # refused: certainly not created
             raise
         target = Ref(*flow.target_slot, connector.record_id(flow.target, created))
         state = {key: {"a": a, "b": _value(created, row.target.path)}
-                 for key, (row, a) in values.items()}
+                 for key, (row, a) in pending.values.items()}
         with self.store.transaction():
             self.store.link(ref, target, flow.key)
             self.store.remove_intent(intent)
