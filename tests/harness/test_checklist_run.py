@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from project import REPO, make_project
 
-from conftest import REPO, make_project
 from talk.dataflow.model import Shape
 from talk.dataflow.parser import parse_file
 from talk.sync.engine import SyncEngine

@@ -7,8 +7,6 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-import pytest
-
 from talk.dataflow.parser import parse_file
 from talk.gherkin.generate import plan, write
 
@@ -33,7 +31,3 @@ def make_project(root: Path, documents: Iterable[Path], folder: str = "dataflows
         os.chdir(cwd)
     return root
 
-
-@pytest.fixture
-def repo() -> Path:
-    return REPO
