@@ -21,6 +21,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 import pytest
+from _pytest.outcomes import Skipped as SkipException
 from pytest_bdd import scenario
 from pytest_bdd.feature import get_feature
 from pytest_bdd.parser import Feature, ScenarioTemplate
@@ -29,6 +30,7 @@ __all__ = [
     "EXAMPLE_PARAM",
     "FeatureFile",
     "ScenarioInfo",
+    "SkipException",
     "example_of",
     "scenario_info",
 ]

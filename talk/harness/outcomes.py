@@ -6,19 +6,23 @@ is ever counted as passed or as failed.
 
 from __future__ import annotations
 
+from talk.harness.compat import SkipException
 from talk.report.results import Status
 
 __all__ = ["ItemOutcome", "ManualCheck", "NotApplicable", "Unsupported"]
 
 
-class ItemOutcome(Exception):
-    """A step found that the item cannot be passed or failed automatically."""
+class ItemOutcome(SkipException):
+    """A step found that the item cannot be passed or failed automatically.
+
+    A skip to pytest (`pytest.skip.Exception`), so pytest reports it without formatting a
+    traceback: formatting one per unsupported item was a third of a checklist run."""
 
     status: Status = Status.SKIPPED
 
     def __init__(self, message: str) -> None:
         self.message = message
-        super().__init__(message)
+        super().__init__(message, pytrace=False)
 
 
 class Unsupported(ItemOutcome):
