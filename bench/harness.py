@@ -9,6 +9,7 @@ processes (start-up and collection included), since that is what a tester waits 
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -129,6 +130,10 @@ def harness_figures(root: Path, say: object = None) -> list[Figure]:
                            "-c", str(bare_folder / "pytest.ini"), str(bare_folder)],
                           bare_folder)
     failures = f"; {serial.failed} checklist items failed" if serial.failed else ""
+    # Both runs include pytest's start-up; where bytecode is forbidden pytest re-does its
+    # assert rewriting on every start, which weighs more on the (short) bare run.
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        failures += "; PYTHONDONTWRITEBYTECODE is set (no assert-rewrite cache)"
     figures = []
     if bare.usable:
         figures.append(Figure(
