@@ -17,6 +17,7 @@ from typing import Any
 import requests
 
 from talk.systems.profile import EntityProfile, SystemProfile
+from talk.systems.timestamps import parse_iso_timestamp
 
 __all__ = [
     "AmbiguousWrite",
@@ -141,9 +142,15 @@ class Connector(ABC):
     def record_id(self, entity: EntityProfile, record: Record) -> str:
         return str(record[entity.id_field])
 
-    @abstractmethod
     def modified_at(self, entity: EntityProfile, record: Record) -> datetime | None:
         """The record's own modified timestamp (timezone-aware), if the API has one."""
+        if entity.modified_field is None:
+            return None
+        return self.parse_timestamp(record.get(entity.modified_field))
+
+    def parse_timestamp(self, value: object) -> datetime | None:
+        """A timestamp as the API writes it: ISO 8601 unless a connector says otherwise."""
+        return parse_iso_timestamp(value)
 
     # -- HTTP with retries ------------------------------------------------------------------
 

@@ -126,8 +126,8 @@ class ExactConnector(Connector):
         self.request("PUT", self._url(entity, record_id), json=payload,
                      headers={"Accept": "application/json"})
 
-    def modified_at(self, entity: EntityProfile, record: Record) -> datetime | None:
-        return parse_odata_date(record.get(entity.modified_field or "Modified"))
+    def parse_timestamp(self, value: object) -> datetime | None:
+        return parse_odata_date(value)  # `/Date(ms)/`
 
     # -- Exact's signals ------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ the cursor to persist is the newest `updated_at` seen.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -16,16 +16,6 @@ from talk.connectors.base import ApiError, ChangePage, Connector, Record
 from talk.systems.profile import EntityProfile
 
 __all__ = ["GenericConnector"]
-
-
-def _parse(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class GenericConnector(Connector):
@@ -84,9 +74,6 @@ class GenericConnector(Connector):
 
     def update(self, entity: EntityProfile, record_id: str, payload: Record) -> None:
         self.request("PUT", self._url(entity, record_id), json=payload)
-
-    def modified_at(self, entity: EntityProfile, record: Record) -> datetime | None:
-        return _parse(record.get(entity.modified_field or "updated_at"))
 
     def error_message(self, response: requests.Response) -> str:
         """`{"error": "..."}`, else the generic reading."""

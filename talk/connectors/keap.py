@@ -149,11 +149,6 @@ class KeapConnector(Connector):
                            "it has no update operation for it", "PATCH", url)
         self.request("PATCH", self._url(entity, record_id), json=payload)
 
-    def modified_at(self, entity: EntityProfile, record: Record) -> datetime | None:
-        if entity.modified_field is None:
-            return None
-        return parse_timestamp(record.get(entity.modified_field))
-
     # -- Keap's signals ---------------------------------------------------------------------
 
     def retry_delay(self, response: requests.Response) -> float | None:

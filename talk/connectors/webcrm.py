@@ -125,11 +125,6 @@ class WebcrmConnector(Connector):
                            "PUT", self._url(entity, record_id))
         self.request("PUT", self._url(entity, record_id), json={**current, **payload})
 
-    def modified_at(self, entity: EntityProfile, record: Record) -> datetime | None:
-        if entity.modified_field is None:
-            return None
-        return parse_timestamp(record.get(entity.modified_field))
-
     # -- WebCRM's signals -------------------------------------------------------------------
 
     def retry_delay(self, response: requests.Response) -> float | None:

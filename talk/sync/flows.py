@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from talk.dataflow.lint import unsupported_reason
 from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section, Shape
-from talk.sync.paths import top_level
 from talk.systems.profile import EntityProfile
 from talk.systems.registry import profile_for, resolve_entity
 
@@ -50,18 +50,11 @@ class Flow:
         return self.section.shape in (Shape.CONDITIONAL, Shape.CONNECTED)
 
 
-def _unsupported_reason(section: Section, target: EntityProfile,
-                        rows: Sequence[PropertyRow]) -> str | None:
-    if not (section.shape.creates):
-        return None
-    name = section.target.display
-    if not target.can_create:
-        return f"{name} cannot be created through the {target.system} API"
-    mapped = {top_level(row.target.path) for row in rows}
-    for group in target.missing_required(mapped):
-        fields_ = " or ".join(group)
-        return f"{name} requires {fields_}; no property row maps to it"
-    return None
+def _unsupported_reason(section: Section, target: EntityProfile) -> str | None:
+    """Decision 8, in the words `talk lint` uses for the same section."""
+    if section.shape.creates and not target.can_create:
+        return f"{section.target.display} cannot be created through the {target.system} API"
+    return unsupported_reason(section)
 
 
 def bind_flows(dataflows: Sequence[Dataflow]) -> list[Flow]:
@@ -75,7 +68,7 @@ def bind_flows(dataflows: Sequence[Dataflow]) -> list[Flow]:
             flows.append(Flow(
                 key=f"{dataflow.name}:{section.line}", document=dataflow.name, section=section,
                 source=source, target=target, rows=rows, id_rows=id_rows,
-                unsupported=_unsupported_reason(section, target, rows),
+                unsupported=_unsupported_reason(section, target),
             ))
     return flows
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from talk.systems.profile import ApiStyle, ChangeRead, EntityProfile, FieldType, SystemProfile
 from talk.systems.registry import register
+from talk.systems.timestamps import parse_iso_timestamp
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -148,12 +149,4 @@ def format_timestamp(moment: datetime) -> str:
     return utc.isoformat(timespec="milliseconds") + "Z"
 
 
-def parse_timestamp(text: object) -> datetime | None:
-    """An ISO 8601 date-time as an aware datetime (UTC when it names no offset)."""
-    if not isinstance(text, str) or not text.strip():
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+parse_timestamp = parse_iso_timestamp  # its date-times are ISO 8601

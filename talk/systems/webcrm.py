@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from talk.systems.profile import ApiStyle, ChangeRead, EntityProfile, FieldType, SystemProfile
 from talk.systems.registry import register
+from talk.systems.timestamps import parse_iso_timestamp
 
 __all__ = [
     "DEFAULT_SIZE",
@@ -154,12 +155,4 @@ def format_timestamp(moment: datetime) -> str:
     return text + "Z"
 
 
-def parse_timestamp(text: object) -> datetime | None:
-    """A .NET date-time as an aware datetime; one without an offset is taken as UTC."""
-    if not isinstance(text, str) or not text.strip():
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+parse_timestamp = parse_iso_timestamp  # its date-times are ISO 8601
