@@ -71,14 +71,14 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
 
 
 @pytest.fixture
-def talk_context(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+def talk_context(request: pytest.FixtureRequest) -> Iterator[Any]:
     """The scenario's world: documents, fresh emulators and link store, evidence."""
     from talk.harness.context import ScenarioContext
     from talk.harness.items import describe_item
 
     node = request.node
     anchors = [request.config.rootpath, node.path.parent]
-    context = ScenarioContext(node.nodeid, tmp_path, anchors)
+    context = ScenarioContext(node.nodeid, anchors)
     if isinstance(node, pytest.Item):
         context.item = describe_item(node)
         node.stash[_Keys.context] = context

@@ -1,5 +1,10 @@
 """One scenario's world: its documents, fresh emulators, a fresh link store, and its evidence.
 
+The link store is SQLite in memory (the same code as `.talk/state.db`, without the file: a
+scenario's links end with it; durability is what tests/sync checks). A sync runs the
+sections connected to the scenario's seeded records (`SyncEngine(reach=...)`): the systems
+hold nothing else, so the other sections would only read empty collections.
+
 Everything that varies between scenarios (record ids, emulator clocks) derives from the
 scenario's node id, never from a global counter or the wall clock, so a run under
 pytest-xdist gives the same ids, bodies and results as a serial one (decision 20).
@@ -77,10 +82,9 @@ class Sent:
 class ScenarioContext:
     """The state the steps of one scenario share."""
 
-    def __init__(self, nodeid: str, tmp_path: Path, anchors: list[Path]) -> None:
+    def __init__(self, nodeid: str, anchors: list[Path]) -> None:
         self.nodeid = nodeid
         self.seed = node_seed(nodeid)
-        self.tmp_path = tmp_path
         self.anchors = anchors
         self.item: ItemInfo | None = None
         self.dataflows: list[Dataflow] = []
@@ -125,7 +129,7 @@ class ScenarioContext:
     @property
     def store(self) -> SqliteLinkStore:
         if self._store is None:
-            self._store = SqliteLinkStore(self.tmp_path / "links.db")
+            self._store = SqliteLinkStore(":memory:")
         return self._store
 
     def close(self) -> None:
@@ -321,8 +325,9 @@ class ScenarioContext:
     def synchronize(self) -> RunReport:
         systems = self.systems
         before = {key: len(e.requests) for key, e in systems.emulators.items()}
+        reach = {ref.slot for _, ref in self.seeded} or None
         engine = SyncEngine(self.dataflows, systems.connectors, self.store,
-                            now=systems.clock.peek)
+                            now=systems.clock.peek, reach=reach)
         report = engine.run()
         self.reports.append(report)
         run = len(self.reports)

@@ -10,7 +10,7 @@ repeat until one creates nothing, so a second run writes nothing (decision 12).
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -18,7 +18,7 @@ from typing import Any
 
 from talk.connectors.base import ApiError, AuthError, Connector, RetriesExhausted
 from talk.dataflow.model import Dataflow, PropertyRow
-from talk.sync.flows import EntityGroup, Flow, bind_flows, group_flows
+from talk.sync.flows import EntityGroup, Flow, bind_flows, connected_flows, group_flows
 from talk.sync.paths import MISSING, PathError, condition_holds, get_path, set_path, top_level
 from talk.sync.report import Detail, RunReport, SectionCounts
 from talk.sync.store import ClusterConflict, LinkStore, Ref
@@ -52,7 +52,11 @@ class _PendingCreate:
 
 
 class SyncEngine:
-    """Keeps the systems named by `dataflows` in sync through `connectors` (by system key)."""
+    """Keeps the systems named by `dataflows` in sync through `connectors` (by system key).
+
+    `reach`, when given, limits a run to the sections connected to those (system, entity)
+    slots (`connected_flows`): the others are neither read nor reported.
+    """
 
     def __init__(
         self,
@@ -62,8 +66,12 @@ class SyncEngine:
         *,
         progress: Callable[[str], None] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        reach: Collection[tuple[str, str]] | None = None,
     ) -> None:
         self.flows = bind_flows(dataflows)
+        self._documented = {flow.key for flow in self.flows}
+        if reach is not None:
+            self.flows = connected_flows(self.flows, reach)
         self.groups = group_flows(self.flows)
         self.flow_by_key = {flow.key: flow for flow in self.flows}
         self.connectors = connectors
@@ -520,8 +528,9 @@ class SyncEngine:
             flow = self.flow_by_key.get(intent.section)
             slot = (intent.target_system, intent.target_entity)
             if flow is None:
-                self.store.remove_intent(intent.id)
-                continue
+                if intent.section not in self._documented:  # its section is gone
+                    self.store.remove_intent(intent.id)
+                continue  # else outside this run's reach: the next full run resolves it
             connector = self.connector(intent.target_system)
             if slot not in listings:
                 self.progress(f"checking {len(intents)} unfinished create(s) in "

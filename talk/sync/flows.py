@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from talk.dataflow.lint import unsupported_reason
@@ -10,7 +10,8 @@ from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section, Shape
 from talk.systems.profile import EntityProfile
 from talk.systems.registry import profile_for, resolve_entity
 
-__all__ = ["EntityGroup", "Flow", "bind_flows", "entity_profile", "group_flows"]
+__all__ = ["EntityGroup", "Flow", "bind_flows", "connected_flows", "entity_profile",
+           "group_flows"]
 
 
 def entity_profile(ref: EntityRef) -> EntityProfile:
@@ -94,3 +95,26 @@ def group_flows(flows: Sequence[Flow]) -> list[EntityGroup]:
     for flow in flows:
         groups.setdefault(flow.target_slot, EntityGroup(flow.target)).as_target.append(flow)
     return list(groups.values())
+
+
+def connected_flows(flows: Sequence[Flow], slots: Iterable[tuple[str, str]]) -> list[Flow]:
+    """The flows that share an entity with `slots`, directly or through other such flows.
+
+    Only these can read, link, create or change a record of those entities; a flow outside
+    them touches other entities only, so leaving it out of a run changes nothing for these
+    records (the checklist harness, whose systems hold one scenario's records, relies on it).
+    Document order is kept.
+    """
+    reached = set(slots)
+    chosen: set[str] = set()
+    grown = True
+    while grown:
+        grown = False
+        for flow in flows:
+            if flow.key in chosen:
+                continue
+            if flow.source_slot in reached or flow.target_slot in reached:
+                chosen.add(flow.key)
+                reached.update((flow.source_slot, flow.target_slot))
+                grown = True
+    return [flow for flow in flows if flow.key in chosen]
