@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from steps._binding import bind
 from talk.gherkin.escape import decode_quoted
-from talk.harness.context import ScenarioContext
+
+if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not with conftest
+    from talk.harness.context import ScenarioContext
 
 
 @bind("document")

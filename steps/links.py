@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from steps._binding import bind
-from talk.harness.context import RecordType, ScenarioContext
 from talk.sync.store import Ref
+
+if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not with conftest
+    from talk.harness.context import RecordType, ScenarioContext
 
 
 def _created_by_sync(talk_context: ScenarioContext, kind: RecordType) -> list[str]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from steps._binding import bind
 from talk.harness.checklist import NO_PROPERTIES
-from talk.harness.context import ScenarioContext
 from talk.harness.outcomes import ManualCheck, NotApplicable
+
+if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not with conftest
+    from talk.harness.context import ScenarioContext
 
 
 @bind("tester_checks")

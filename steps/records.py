@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from steps._binding import bind, table_values
-from talk.harness.context import ScenarioContext
 from talk.sync.paths import set_path
+
+if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not with conftest
+    from talk.harness.context import ScenarioContext
 
 
 @bind("record_with")
