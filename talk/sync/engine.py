@@ -3,15 +3,16 @@
 Per pass, each (system, entity) is read once (changes since its cursor); each record read is
 handled for every section that names its entity, as source (link by merge criteria or
 create, then sync) or as target (sync back over an existing link). Change detection compares
-each side with what was last synced, so the sync's own writes are never seen as edits. Passes
-repeat until one creates nothing, so a second run writes nothing (decision 12).
+each side with what was last synced, so the sync's own writes are never seen as edits. Another
+pass follows while a pass created a record in an entity it had already read (so no section
+that reads that entity has seen it yet), so a second run writes nothing (decision 12).
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -41,6 +42,8 @@ class _Unsupported(Exception):
 @dataclass
 class _Pass:
     created: int = 0
+    read: set[tuple[str, str]] = field(default_factory=set)  # slots read so far this pass
+    unseen: int = 0  # records created in a slot already read this pass
 
 
 @dataclass
@@ -117,7 +120,7 @@ class SyncEngine:
                 for group in self.groups:
                     self._read_group(group, current, first_pass=number == 0)
                 self._merge_index = {}
-                if current.created == 0:
+                if current.unseen == 0:  # every record created was read after its create
                     break
         finally:
             self.store.flush()  # the store may batch its commits
@@ -150,6 +153,7 @@ class SyncEngine:
             self._send_creates(current)  # before the read, which may fail
         cursor = self.store.cursor(*group.slot)
         self.progress(f"reading {name}" + (f" changed since {cursor}" if cursor else ""))
+        current.read.add(group.slot)
         try:
             page = connector.read_changes(entity, cursor)
             count = 0
@@ -302,6 +306,8 @@ class SyncEngine:
             self.store.set_synced_values(flow.key, ref, target, state)
         self._counts[flow.key].created += 1
         current.created += 1
+        if flow.target_slot in current.read:
+            current.unseen += 1
         self.store.mark(f"synced {flow.key}", ref, target)
 
     def _payload(self, flow: Flow, record: Record

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from talk.dataflow import parse_text
 from talk.dataflow.model import Dataflow
 from talk.sync.emulated import EmulatedSystems
 from talk.sync.engine import SyncEngine
@@ -257,3 +258,45 @@ def test_a_value_that_cannot_be_coerced_fails_that_record_only(tmp_path: Path) -
         failures = [d for d in report.details if d.kind == "failure"]
         assert len(failures) == 1 and "many" in failures[0].message
         assert len(systems.emulator("Tripletex").records("Contact")) == 1
+
+
+def _customcrm_document(*sections: tuple[str, str]) -> Dataflow:
+    """A Customcrm document with these (source, target) entity sections and no properties."""
+    lines = ["=" * 31, "Customcrm to Customcrm Dataflow", "=" * 31, ""]
+    for source, target in sections:
+        title = f"Customcrm {source} to Customcrm {target}"
+        lines += [title, "-" * len(title),
+                  f"Every Customcrm {source} will be synchronized with a Customcrm {target}.",
+                  "", ".. list-table::", "   :header-rows: 1", "",
+                  f"   * - Customcrm {source} Property", f"     - Customcrm {target} Property",
+                  "     - Customcrm Data Type", "", ""]
+    return parse_text("\n".join(lines), "customcrm-passes.rst")
+
+
+def test_one_pass_when_every_created_record_is_read_after_its_create() -> None:
+    documents = [_customcrm_document(("Contact", "Product"))]
+    store = SqliteLinkStore(":memory:")
+    with EmulatedSystems(documents) as systems:
+        systems.emulator("Customcrm").seed("Contact", {"name": "Ada"})
+        first = run_sync(documents, systems, store)
+        assert first.passes == 1  # Product is read after the create: no second pass
+        assert first.totals()["created"] == 1
+        again = run_sync(documents, systems, store)
+        assert again.writes == 0 and again.totals()["created"] == 0
+
+
+def test_a_record_created_in_an_entity_already_read_gets_another_pass() -> None:
+    # Contact is read first (source of the first section), then the Order section creates a
+    # Contact: only another pass lets the first section see it and create its Product.
+    documents = [_customcrm_document(("Contact", "Product"), ("Order", "Contact"))]
+    store = SqliteLinkStore(":memory:")
+    with EmulatedSystems(documents) as systems:
+        crm = systems.emulator("Customcrm")
+        order = crm.seed("Order", {"name": "Order 1"})
+        first = run_sync(documents, systems, store)
+        assert first.passes == 2
+        assert len(crm.records("Contact")) == 1 and len(crm.records("Product")) == 1
+        cluster = store.cluster_of(Ref("customcrm", "Order", str(order["id"])))
+        assert {("customcrm", "Contact"), ("customcrm", "Product")} <= set(cluster)
+        again = run_sync(documents, systems, store)
+        assert again.writes == 0 and again.totals()["created"] == 0
