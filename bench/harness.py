@@ -4,21 +4,31 @@
 syncs and checks); the bare run is a generated pytest-bdd feature with the same number of
 scenarios and about the same number of steps per scenario, every step a no-op, and neither
 the talk plugin nor the step library loaded. Both are timed as whole `python -m pytest`
-processes (start-up and collection included), since that is what a tester waits for.
+processes (start-up and collection included), since that is what a tester waits for, the
+way `python3 tasks.py checklist` runs them: with Python's bytecode cache allowed even where
+PYTHONDONTWRITEBYTECODE is set (without it every run compiles talk's modules again, a cost
+of the machine's setting that the bare run, a single module, barely pays).
+
+Each repetition times the serial run, the bare run and the `-n 2` run, in alternating order;
+the figures are medians of the per-repetition ratios. The talk runs carry `bench.timeline`,
+whose phases (start-up, collection or workers, items, report, exit) go into the notes.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.results import Figure
+from bench.timeline import ENVIRONMENT, Phases, phases, read_events
 
 __all__ = ["HarnessRun", "bare_feature", "harness_figures", "run_pytest"]
 
@@ -35,24 +45,39 @@ class HarnessRun:
     failed: int
     returncode: int
     output: str
+    phases: Phases = field(default_factory=Phases)
 
     @property
     def usable(self) -> bool:
         return self.returncode in (0, 1) and self.items > 0
 
 
-def run_pytest(args: list[str], cwd: Path) -> HarnessRun:
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           *args], cwd=cwd, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
+def run_pytest(args: list[str], cwd: Path, *, timeline: bool = False) -> HarnessRun:
+    """One `python -m pytest -q` process, timed whole; with `timeline`, its phases too."""
+    env = {key: value for key, value in os.environ.items()
+           if key != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory(prefix="talk-bench-timeline-") as folder:
+        events = Path(folder) / "events.jsonl"
+        if timeline:
+            env[ENVIRONMENT] = str(events)
+            env["PYTHONPATH"] = os.pathsep.join(
+                filter(None, [str(Path(__file__).resolve().parents[1]),
+                              env.get("PYTHONPATH")]))
+            args = ["-p", "bench.timeline", *args]
+        started_at = time.time()
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p",
+                               "no:cacheprovider", *args], cwd=cwd, capture_output=True,
+                              text=True, check=False, env=env)
+        seconds = time.perf_counter() - started
+        run_phases = phases(read_events(events), started_at, started_at + seconds)
     tail = done.stdout.strip().splitlines()[-1:] or [""]
     counts: dict[str, int] = {}
     for number, kind in _SUMMARY.findall(tail[0]):
         counts[kind.rstrip("s") if kind.startswith("error") else kind] = int(number)
     failed = counts.get("failed", 0) + counts.get("error", 0)
     return HarnessRun(seconds, sum(counts.values()), failed, done.returncode,
-                      (done.stdout + done.stderr)[-2000:])
+                      (done.stdout + done.stderr)[-2000:], run_phases)
 
 
 def steps_per_scenario(features: Path) -> int:
@@ -110,49 +135,86 @@ def _not_run(name: str, target: float, unit: str, why: str, higher: bool = False
     return Figure(name, None, target, unit, higher_is_better=higher, note=why)
 
 
-def harness_figures(root: Path, say: object = None) -> list[Figure]:
-    """Both harness figures (value None, with the reason, when `pytest features/` fails)."""
+def _median_phases(runs: list[HarnessRun]) -> str:
+    names = list(runs[0].phases) if runs else []
+    return ", ".join(f"{name} {statistics.median(r.phases.get(name, 0.0) for r in runs):.1f}s"
+                     for name in names)
+
+
+def _failed(run: HarnessRun) -> str:
+    return (f"exit {run.returncode}: "
+            f"{run.output.strip().splitlines()[-1:] or ['no output']}")
+
+
+def harness_figures(root: Path, repetitions: int = 2,
+                    say: Callable[[str], None] = lambda message: None) -> list[Figure]:
+    """Both harness figures (value None, with the reason, when a run fails)."""
+    serial: list[HarnessRun] = []
+    parallel: list[HarnessRun] = []
+    bare: list[HarnessRun] = []
+    steps = steps_per_scenario(root / "features")
     with tempfile.TemporaryDirectory(prefix="talk-bench-harness-") as folder:
         reports = Path(folder) / "reports"
-        serial = run_pytest(["features/", "-p", "no:xdist", "--talk-report", str(reports)],
-                            root)
-        if not serial.usable:
-            why = (f"`pytest features/` did not run (exit {serial.returncode}): "
-                   f"{serial.output.strip().splitlines()[-1:] or ['no output']}")
-            return [_not_run("harness_overhead", 3.0, "ratio", why),
-                    _not_run("parallel_speedup", 1.4, "ratio", why, higher=True)]
-        parallel = run_pytest(["features/", "-n", "2", "--talk-report", str(reports)], root)
         bare_folder = Path(folder) / "bare"
         bare_folder.mkdir()
-        steps = steps_per_scenario(root / "features")
-        bare_feature(bare_folder, serial.items, steps)
-        bare = run_pytest(["-p", "no:talk", "-p", "no:xdist", "--rootdir", str(bare_folder),
-                           "-c", str(bare_folder / "pytest.ini"), str(bare_folder)],
-                          bare_folder)
-    failures = f"; {serial.failed} checklist items failed" if serial.failed else ""
-    # Both runs include pytest's start-up; where bytecode is forbidden pytest re-does its
-    # assert rewriting on every start, which weighs more on the (short) bare run.
-    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        failures += "; PYTHONDONTWRITEBYTECODE is set (no assert-rewrite cache)"
+
+        def run_serial() -> None:
+            serial.append(run_pytest(["features/", "-p", "no:xdist", "--talk-report",
+                                      str(reports)], root, timeline=True))
+
+        def run_parallel() -> None:
+            parallel.append(run_pytest(["features/", "-n", "2", "--talk-report",
+                                        str(reports)], root, timeline=True))
+
+        def run_bare() -> None:
+            if not (bare_folder / "bare.feature").exists():
+                bare_feature(bare_folder, serial[0].items, steps)
+            bare.append(run_pytest(["-p", "no:talk", "-p", "no:xdist", "--rootdir",
+                                    str(bare_folder), "-c", str(bare_folder / "pytest.ini"),
+                                    str(bare_folder)], bare_folder))
+
+        for number in range(repetitions):
+            order = [run_serial, run_bare, run_parallel]
+            for run in order if number % 2 == 0 else reversed(order):
+                run()
+                if not serial[0].usable:
+                    why = f"`pytest features/` did not run ({_failed(serial[0])})"
+                    return [_not_run("harness_overhead", 3.0, "ratio", why),
+                            _not_run("parallel_speedup", 1.4, "ratio", why, higher=True)]
+            say(f"  repetition {number + 1} of {repetitions}: serial "
+                f"{serial[-1].seconds:.1f}s, bare {bare[-1].seconds:.1f}s, -n 2 "
+                f"{parallel[-1].seconds:.1f}s")
+    failed = max(run.failed for run in serial)
+    failures = f"; {failed} checklist items failed" if failed else ""
+    items = serial[0].items
     figures = []
-    if bare.usable:
+    if all(run.usable for run in bare):
+        overhead = statistics.median((s.seconds / s.items) / (b.seconds / b.items)
+                                     for s, b in zip(serial, bare, strict=True))
         figures.append(Figure(
-            "harness_overhead", (serial.seconds / serial.items) / (bare.seconds / bare.items),
-            3.0, "ratio",
-            note=f"{serial.items} items in {serial.seconds:.1f}s vs {bare.items} bare "
-                 f"scenarios of {steps} steps in {bare.seconds:.1f}s{failures}",
-            invalid=serial.failed > 0))
+            "harness_overhead", overhead, 3.0, "ratio",
+            note=f"median of {repetitions}: {items} items in "
+                 f"{statistics.median(r.seconds for r in serial):.1f}s ("
+                 f"{_median_phases(serial)}) vs {bare[0].items} bare scenarios of {steps} "
+                 f"steps in {statistics.median(r.seconds for r in bare):.1f}s{failures}",
+            invalid=failed > 0))
     else:
+        broken = next(run for run in bare if not run.usable)
         figures.append(_not_run("harness_overhead", 3.0, "ratio",
-                                f"the bare pytest-bdd run failed: {bare.output[-300:]}"))
-    if parallel.usable:
+                                f"the bare pytest-bdd run failed: {broken.output[-300:]}"))
+    if all(run.usable for run in parallel):
+        speedup = statistics.median(s.seconds / p.seconds
+                                    for s, p in zip(serial, parallel, strict=True))
         figures.append(Figure(
-            "parallel_speedup", serial.seconds / parallel.seconds, 1.4, "ratio",
-            higher_is_better=True,
-            note=f"serial {serial.seconds:.1f}s, -n 2 {parallel.seconds:.1f}s{failures}",
-            invalid=serial.failed > 0 or parallel.failed > 0))
+            "parallel_speedup", speedup, 1.4, "ratio", higher_is_better=True,
+            note=f"median of {repetitions}: serial "
+                 f"{statistics.median(r.seconds for r in serial):.1f}s, -n 2 "
+                 f"{statistics.median(r.seconds for r in parallel):.1f}s ("
+                 f"{_median_phases(parallel)}){failures}",
+            invalid=failed > 0 or any(run.failed for run in parallel)))
     else:
+        broken = next(run for run in parallel if not run.usable)
         figures.append(_not_run("parallel_speedup", 1.4, "ratio",
-                                f"`pytest features/ -n 2` failed: {parallel.output[-300:]}",
+                                f"`pytest features/ -n 2` failed: {broken.output[-300:]}",
                                 higher=True))
     return figures

@@ -12,6 +12,7 @@ from bench.memory import probe
 from bench.results import Figure, render_table, write_results
 from bench.scenario import bench_document, edit_one_percent, floor_sync, world
 from bench.sync import SyncTimings, sync_figures
+from bench.timeline import phases
 
 
 def test_a_figure_is_ok_only_when_measured_valid_and_on_target() -> None:
@@ -86,3 +87,33 @@ def test_the_memory_probe_syncs_with_emulators_in_a_child_process() -> None:
     result = probe(60)
     assert result["created"] == 60 and result["failed"] == 0
     assert result["peak"] >= result["baseline"] > 0
+
+
+def test_phases_split_a_serial_run_and_an_xdist_run_at_their_events() -> None:
+    serial = [{"role": "main", "event": "configured", "at": 100.5},
+              {"role": "main", "event": "collected", "at": 100.7},
+              {"role": "main", "event": "first_item", "at": 100.7},
+              {"role": "main", "event": "last_item", "at": 102.0},
+              {"role": "main", "event": "finished", "at": 102.4}]
+    shown = phases(serial, 100.0, 102.6)
+    assert list(shown) == ["start-up", "collection", "items", "report", "exit"]
+    assert [round(v, 2) for v in shown.values()] == [0.5, 0.2, 1.3, 0.4, 0.2]
+    workers = [{"role": "main", "event": "configured", "at": 100.5},
+               {"role": "worker", "event": "collected", "at": 101.4},
+               {"role": "worker", "event": "collected", "at": 101.6},
+               {"role": "main", "event": "last_item", "at": 102.0},
+               {"role": "main", "event": "finished", "at": 103.0}]
+    shown = phases(workers, 100.0, 103.1)
+    assert round(shown["workers start and collect"], 2) == 1.1  # the later worker counts
+    assert "collection" not in shown
+    assert round(shown["report"], 2) == 1.0
+
+
+def test_the_timeline_plugin_records_the_phases_of_a_real_run(tmp_path: Path) -> None:
+    bare_feature(tmp_path, scenarios=3, steps=3)
+    run = run_pytest(["-p", "no:talk", "-p", "no:xdist", "--rootdir", str(tmp_path),
+                      "-c", str(tmp_path / "pytest.ini"), str(tmp_path)], tmp_path,
+                     timeline=True)
+    assert run.usable and run.items == 3, run.output
+    assert list(run.phases) == ["start-up", "collection", "items", "report", "exit"]
+    assert 0 < sum(run.phases.values()) <= run.seconds + 0.01
