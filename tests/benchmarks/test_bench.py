@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 from bench.harness import bare_feature, run_pytest, steps_per_scenario
 from bench.memory import probe
@@ -89,20 +90,20 @@ def test_the_memory_probe_syncs_with_emulators_in_a_child_process() -> None:
     assert result["peak"] >= result["baseline"] > 0
 
 
+def _events(*marks: tuple[str, str, float]) -> list[dict[str, Any]]:
+    return [{"role": role, "event": event, "at": at} for role, event, at in marks]
+
+
 def test_phases_split_a_serial_run_and_an_xdist_run_at_their_events() -> None:
-    serial = [{"role": "main", "event": "configured", "at": 100.5},
-              {"role": "main", "event": "collected", "at": 100.7},
-              {"role": "main", "event": "first_item", "at": 100.7},
-              {"role": "main", "event": "last_item", "at": 102.0},
-              {"role": "main", "event": "finished", "at": 102.4}]
+    serial = _events(("main", "configured", 100.5), ("main", "collected", 100.7),
+                     ("main", "first_item", 100.7), ("main", "last_item", 102.0),
+                     ("main", "finished", 102.4))
     shown = phases(serial, 100.0, 102.6)
     assert list(shown) == ["start-up", "collection", "items", "report", "exit"]
     assert [round(v, 2) for v in shown.values()] == [0.5, 0.2, 1.3, 0.4, 0.2]
-    workers = [{"role": "main", "event": "configured", "at": 100.5},
-               {"role": "worker", "event": "collected", "at": 101.4},
-               {"role": "worker", "event": "collected", "at": 101.6},
-               {"role": "main", "event": "last_item", "at": 102.0},
-               {"role": "main", "event": "finished", "at": 103.0}]
+    workers = _events(("main", "configured", 100.5), ("worker", "collected", 101.4),
+                      ("worker", "collected", 101.6), ("main", "last_item", 102.0),
+                      ("main", "finished", 103.0))
     shown = phases(workers, 100.0, 103.1)
     assert round(shown["workers start and collect"], 2) == 1.1  # the later worker counts
     assert "collection" not in shown
