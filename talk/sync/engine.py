@@ -41,7 +41,6 @@ class _Unsupported(Exception):
 
 @dataclass
 class _Pass:
-    created: int = 0
     read: set[tuple[str, str]] = field(default_factory=set)  # slots read so far this pass
     unseen: int = 0  # records created in a slot already read this pass
 
@@ -305,7 +304,6 @@ class SyncEngine:
             self.store.remove_intent(intent)
             self.store.set_synced_values(flow.key, ref, target, state)
         self._counts[flow.key].created += 1
-        current.created += 1
         if flow.target_slot in current.read:
             current.unseen += 1
         self.store.mark(f"synced {flow.key}", ref, target)
