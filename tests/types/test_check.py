@@ -5,20 +5,21 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from documented_types import (
+    BOOLEAN,
+    DATE,
+    DECIMAL,
+    FLOAT,
+    INTEGER,
+    LIST,
+    NA,
+    OTHER_EXPRESSION,
+    STRING,
+)
 
 from talk.dataflow.model import DataType
 from talk.types import MISSING
 from talk.types.check import check_type, describe
-
-STRING = DataType.parse('"string"')
-INTEGER = DataType.parse('"integer"')
-FLOAT = DataType.parse('"float"')
-DECIMAL = DataType.parse('"decimal"')
-BOOLEAN = DataType.parse('"boolean"')
-LIST = DataType.parse('"list"')
-NA = DataType.parse("N/A")
-DATE = DataType.parse('"datetime-format","%Y-%m-%d","_."]')
-OTHER_EXPRESSION = DataType.parse('"concat", "a", "b"')
 
 
 @pytest.mark.parametrize(("dtype", "value"), [

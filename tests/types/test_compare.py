@@ -6,17 +6,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from documented_types import BOOLEAN, DATE, FLOAT, INTEGER, LIST, STRING
 
 from talk.dataflow.model import DataType
 from talk.types import MISSING
 from talk.types.compare import normalize, same_value, value_key
-
-STRING = DataType.parse('"string"')
-INTEGER = DataType.parse('"integer"')
-FLOAT = DataType.parse('"float"')
-BOOLEAN = DataType.parse('"boolean"')
-LIST = DataType.parse('"list"')
-DATE = DataType.parse('"datetime-format","%Y-%m-%d","_."]')
 
 
 @pytest.mark.parametrize(("a", "b", "dtype"), [

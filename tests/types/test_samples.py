@@ -5,23 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from documented_types import DATE, FLOAT, INTEGER, LIST, NA, STRING
 
-from talk.dataflow.model import DataType
 from talk.systems.profile import FieldType
 from talk.types.check import check_type
 from talk.types.coerce import to_field, to_target
 from talk.types.compare import same_value
 from talk.types.dates import parse_datetime
 from talk.types.samples import HARD_FRAGMENTS, edited_value, sample_value
-
-STRING = DataType.parse('"string"')
-INTEGER = DataType.parse('"integer"')
-FLOAT = DataType.parse('"float"')
-DECIMAL = DataType.parse('"decimal"')
-BOOLEAN = DataType.parse('"boolean"')
-LIST = DataType.parse('"list"')
-NA = DataType.parse("N/A")
-DATE = DataType.parse('"datetime-format","%Y-%m-%d","_."]')
 
 
 def _is_hard(value: object) -> bool:

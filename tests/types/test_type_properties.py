@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from documented_types import BOOLEAN, DATE, DECIMAL, FLOAT, INTEGER, LIST, NA, STRING
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,14 +16,6 @@ from talk.types.compare import same_value
 from talk.types.numbers import as_decimal, number_text, parse_number
 from talk.types.samples import edited_value, sample_value
 
-STRING = DataType.parse('"string"')
-INTEGER = DataType.parse('"integer"')
-FLOAT = DataType.parse('"float"')
-DECIMAL = DataType.parse('"decimal"')
-BOOLEAN = DataType.parse('"boolean"')
-LIST = DataType.parse('"list"')
-NA = DataType.parse("N/A")
-DATE = DataType.parse('"datetime-format","%Y-%m-%d","_."]')
 ALL_TYPES = [STRING, INTEGER, FLOAT, DECIMAL, BOOLEAN, LIST, NA, DATE,
              DataType.parse('"lower"')]
 
