@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import requests
@@ -11,7 +12,7 @@ import responses
 
 from talk.emulator.base import DroppedAfterWrite, EmulatedTimeout, Emulator, HttpRequest
 
-__all__ = ["install", "to_http_request"]
+__all__ = ["install", "serving", "to_http_request"]
 
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -51,3 +52,12 @@ def install(mock: responses.RequestsMock, emulators: Iterable[Emulator]) -> None
         pattern = re.compile(re.escape(emulator.base_url) + r"(/.*)?(\?.*)?$")
         for method in _METHODS:
             mock.add_callback(method, pattern, callback=_callback(emulator))
+
+
+@contextmanager
+def serving(*emulators: Emulator) -> Iterator[responses.RequestsMock]:
+    """Route `requests` to these emulators for the block (and nothing else: an unknown URL
+    fails, as `responses` makes it)."""
+    with responses.RequestsMock() as mock:
+        install(mock, emulators)
+        yield mock

@@ -15,13 +15,12 @@ from typing import Any
 
 import pytest
 import requests
-import responses
 import yaml
 from jsonschema import Draft4Validator
 
 from talk.emulator import emulator_for
 from talk.emulator.base import Emulator
-from talk.emulator.mock import install
+from talk.emulator.mock import serving
 from talk.systems.registry import profile_for
 
 SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
@@ -56,8 +55,7 @@ def webcrm_spec() -> Spec:
 
 def _serve(key: str, base: str) -> Iterator[Emulator]:
     emulator = emulator_for(profile_for(key), base)
-    with responses.RequestsMock() as mock:
-        install(mock, [emulator])
+    with serving(emulator):
         yield emulator
 
 

@@ -9,14 +9,13 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
-import responses
 
 from talk.connectors import connector_for
 from talk.connectors.base import ApiError, AuthError, RetriesExhausted, RetryPolicy
 from talk.connectors.exact import ExactConnector
 from talk.emulator import emulator_for
 from talk.emulator.exact import ExactEmulator
-from talk.emulator.mock import install
+from talk.emulator.mock import serving
 from talk.systems.profile import ApiStyle, ChangeRead, EntityProfile
 from talk.systems.registry import profile_for, resolve_entity
 
@@ -44,8 +43,7 @@ def make_setup(token: str | None = "token", *, wall_clock: float = FIRST_MINUTE_
     policy = RetryPolicy(sleep=sleeps.append, clock=lambda: 0.0)
     connector = connector_for(PROFILE, BASE, token, retry=policy, wall_clock=lambda: wall_clock)
     assert isinstance(connector, ExactConnector)
-    with responses.RequestsMock() as mock:
-        install(mock, [emulator])
+    with serving(emulator):
         yield Setup(emulator, connector, sleeps)
 
 

@@ -9,14 +9,13 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
-import responses
 
 from talk.connectors import connector_for
 from talk.connectors.base import ApiError, AuthError, RetriesExhausted, RetryPolicy
 from talk.connectors.generic import GenericConnector
 from talk.emulator import emulator_for
 from talk.emulator.generic import GenericEmulator
-from talk.emulator.mock import install
+from talk.emulator.mock import serving
 from talk.systems.profile import ApiStyle, ChangeRead
 from talk.systems.registry import profile_for, resolve_entity
 
@@ -42,8 +41,7 @@ def make_setup(token: str | None = "token", emulator_token: str | None = None,
     policy = RetryPolicy(sleep=sleeps.append, clock=lambda: 0.0)
     connector = connector_for(profile, base, token, retry=policy)
     assert isinstance(connector, GenericConnector)
-    with responses.RequestsMock() as mock:
-        install(mock, [emulator])
+    with serving(emulator):
         yield Setup(emulator, connector, sleeps)
 
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 import requests
-import responses
 
 from talk.connectors import connector_for
 from talk.connectors.base import AmbiguousWrite, ApiError, AuthError, RetriesExhausted, RetryPolicy
@@ -17,7 +16,7 @@ from talk.connectors.keap import KeapConnector
 from talk.emulator import emulator_for
 from talk.emulator.base import Clock
 from talk.emulator.keap import KeapEmulator
-from talk.emulator.mock import install
+from talk.emulator.mock import serving
 from talk.systems.profile import ApiStyle, ChangeRead
 from talk.systems.registry import profile_for, resolve_entity
 
@@ -50,8 +49,7 @@ def make_setup(token: str | None = "token", *, page_size: int = 2, max_attempts:
     connector = connector_for(PROFILE, BASE, token, retry=policy, page_size=page_size,
                               wall_clock=lambda: emulator.clock.peek().timestamp())
     assert isinstance(connector, KeapConnector)
-    with responses.RequestsMock() as mock:
-        install(mock, [emulator])
+    with serving(emulator):
         yield Setup(emulator, connector, sleeps)
 
 

@@ -7,14 +7,13 @@ from typing import Any
 
 import pytest
 import requests
-import responses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from talk.connectors import connector_for
 from talk.emulator import emulator_for
 from talk.emulator.keap import BadInput, KeapEmulator, convert_like_gson
-from talk.emulator.mock import install
+from talk.emulator.mock import serving
 from talk.systems.registry import profile_for, resolve_entity
 
 BASE = "https://keap.emulated/crm/rest/v1"
@@ -25,8 +24,7 @@ PROFILE = profile_for("keap")
 def emulator() -> Iterator[KeapEmulator]:
     emulator = emulator_for(PROFILE, BASE)
     assert isinstance(emulator, KeapEmulator)
-    with responses.RequestsMock() as mock:
-        install(mock, [emulator])
+    with serving(emulator):
         yield emulator
 
 

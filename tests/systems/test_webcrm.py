@@ -8,13 +8,12 @@ from typing import Any
 
 import pytest
 import requests
-import responses
 
 from talk.connectors import connector_for
 from talk.connectors.base import AmbiguousWrite, ApiError, AuthError, RetryPolicy
 from talk.connectors.webcrm import WebcrmConnector
 from talk.emulator import emulator_for
-from talk.emulator.mock import install
+from talk.emulator.mock import serving
 from talk.emulator.webcrm import THROTTLE_MESSAGE, WebcrmEmulator
 from talk.systems.profile import ApiStyle, ChangeRead
 from talk.systems.registry import profile_for, resolve_entity
@@ -47,8 +46,7 @@ def make_setup(token: str | None = "token", *, page_size: int = 2) -> Iterator[S
     policy = RetryPolicy(sleep=sleeps.append, clock=lambda: 0.0)
     connector = connector_for(PROFILE, BASE, token, retry=policy, page_size=page_size)
     assert isinstance(connector, WebcrmConnector)
-    with responses.RequestsMock() as mock:
-        install(mock, [emulator])
+    with serving(emulator):
         yield Setup(emulator, connector, sleeps)
 
 

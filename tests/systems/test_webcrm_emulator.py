@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 import requests
-import responses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from talk.emulator import emulator_for
-from talk.emulator.mock import install
+from talk.emulator.mock import serving
 from talk.emulator.webcrm import BadRequest, WebcrmEmulator, convert_like_json_net
 from talk.systems.registry import profile_for, resolve_entity
 
@@ -24,8 +23,7 @@ PROFILE = profile_for("webcrm")
 def emulator() -> Iterator[WebcrmEmulator]:
     emulator = emulator_for(PROFILE, BASE)
     assert isinstance(emulator, WebcrmEmulator)
-    with responses.RequestsMock() as mock:
-        install(mock, [emulator])
+    with serving(emulator):
         yield emulator
 
 
@@ -90,8 +88,7 @@ def test_find_by_create_dates(emulator: WebcrmEmulator) -> None:
 
 def test_unauthorized_and_wrong_token() -> None:
     emulator = emulator_for(PROFILE, BASE, token="secret")
-    with responses.RequestsMock() as mock:
-        install(mock, [emulator])
+    with serving(emulator):
         assert call("GET", "Users").status_code == 401  # "t" is not the configured token
         accepted = requests.get(f"{BASE}/Users", headers={"Authorization": "Bearer secret"},
                                 timeout=5)

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-import responses
 
 from talk.connectors import connector_for
 from talk.connectors.base import Connector, RetryPolicy
 from talk.emulator import Emulator, emulator_for
-from talk.emulator.mock import install
+from talk.emulator.mock import serving
 from talk.systems.registry import profile_for, resolve_entity
 
 BASE = "https://webcrm.emulated"
@@ -31,8 +30,7 @@ class Setup:
 def webcrm() -> Iterator[Setup]:
     emulator = emulator_for(PROFILE, BASE)
     connector = connector_for(PROFILE, BASE, "token", retry=RetryPolicy(sleep=lambda s: None))
-    with responses.RequestsMock() as mock:
-        install(mock, [emulator])
+    with serving(emulator):
         yield Setup(emulator, connector)
 
 
