@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 from talk.systems.profile import EntityProfile, SystemProfile
@@ -305,8 +305,22 @@ class Emulator(ABC):
     def touch(self, entity: EntityProfile, record: Record) -> None:
         """Bump a record's modified stamp, as the API does on every change."""
 
+    # An API whose serializer leaves nulls out (Keap's Gson, WebCRM's Json.NET) stores a
+    # field sent as null as absent; the others keep the null.
+    null_clears_field: ClassVar[bool] = False
+
+    def read_only_fields(self, entity: EntityProfile) -> tuple[str, ...]:
+        """Fields the server assigns: a write that sends them changes nothing there."""
+        return ()  # none: the change is applied as sent
+
     def apply_changes(self, entity: EntityProfile, record: Record, changes: Record) -> None:
-        record.update(changes)
+        for name in self.read_only_fields(entity):
+            changes.pop(name, None)
+        for name, value in changes.items():
+            if value is None and self.null_clears_field:
+                record.pop(name, None)
+            else:
+                record[name] = value
 
     @abstractmethod
     def unauthorized(self) -> HttpResponse: ...

@@ -70,10 +70,8 @@ class ExactEmulator(Emulator):
     def touch(self, entity: EntityProfile, record: Record) -> None:
         record["Modified"] = to_odata_date(self.clock.now())
 
-    def apply_changes(self, entity: EntityProfile, record: Record, changes: Record) -> None:
-        for name in _READ_ONLY:
-            changes.pop(name, None)
-        record.update(changes)
+    def read_only_fields(self, entity: EntityProfile) -> tuple[str, ...]:
+        return _READ_ONLY
 
     # -- answers in Exact's style -----------------------------------------------------------
 

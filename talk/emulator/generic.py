@@ -82,10 +82,8 @@ class GenericEmulator(Emulator):
     def touch(self, entity: EntityProfile, record: Record) -> None:
         record["updated_at"] = format_timestamp(self.clock.now())
 
-    def apply_changes(self, entity: EntityProfile, record: Record, changes: Record) -> None:
-        for name in _SERVER_ASSIGNED:
-            changes.pop(name, None)
-        record.update(changes)
+    def read_only_fields(self, entity: EntityProfile) -> tuple[str, ...]:
+        return _SERVER_ASSIGNED
 
     # -- answers ------------------------------------------------------------------------------
 

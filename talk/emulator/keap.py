@@ -190,14 +190,10 @@ class KeapEmulator(Emulator):
             if change is not None:
                 change.changed = self._next_sync_sequence()
 
-    def apply_changes(self, entity: EntityProfile, record: Record, changes: Record) -> None:
-        for name in _READ_ONLY:
-            changes.pop(name, None)
-        for name, value in changes.items():
-            if value is None:
-                record.pop(name, None)
-            else:
-                record[name] = value
+    null_clears_field = True  # Gson leaves nulls out
+
+    def read_only_fields(self, entity: EntityProfile) -> tuple[str, ...]:
+        return _READ_ONLY
 
     def delete(self, entity: str, record_id: object) -> None:
         profile = self.entity(entity)

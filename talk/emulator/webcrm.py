@@ -127,15 +127,15 @@ class WebcrmEmulator(Emulator):
 
     # -- identity and stamps ----------------------------------------------------------------
 
-    def _read_only(self, entity: EntityProfile) -> tuple[str, ...]:
+    def read_only_fields(self, entity: EntityProfile) -> tuple[str, ...]:
         prefix = PREFIXES.get(entity.name, entity.name)
         return entity.id_field, f"{prefix}CreatedAt", f"{prefix}UpdatedAt"
 
     def new_record(self, entity: EntityProfile, record: Record) -> Record:
-        for name in self._read_only(entity):
+        for name in self.read_only_fields(entity):
             record.pop(name, None)
         stamp = format_timestamp(self.clock.now())
-        created, updated = self._read_only(entity)[1:]
+        created, updated = self.read_only_fields(entity)[1:]
         stored: Record = {entity.id_field: self.next_sequence()}
         stored.update((k, v) for k, v in record.items() if v is not None)
         stored.update({created: stamp, updated: stamp})
@@ -145,16 +145,9 @@ class WebcrmEmulator(Emulator):
         return str(record[entity.id_field])
 
     def touch(self, entity: EntityProfile, record: Record) -> None:
-        record[self._read_only(entity)[2]] = format_timestamp(self.clock.now())
+        record[self.read_only_fields(entity)[2]] = format_timestamp(self.clock.now())
 
-    def apply_changes(self, entity: EntityProfile, record: Record, changes: Record) -> None:
-        for name in self._read_only(entity):
-            changes.pop(name, None)
-        for name, value in changes.items():
-            if value is None:
-                record.pop(name, None)
-            else:
-                record[name] = value
+    null_clears_field = True  # Json.NET leaves nulls out
 
     # -- answers in WebCRM's style ----------------------------------------------------------
 
@@ -226,7 +219,7 @@ class WebcrmEmulator(Emulator):
 
     def _replace(self, entity: EntityProfile, stored: Record, payload: Record) -> None:
         """PUT semantics: the DTO sent is the whole record (what it leaves out is null)."""
-        kept = {name: stored[name] for name in self._read_only(entity) if name in stored}
+        kept = {name: stored[name] for name in self.read_only_fields(entity) if name in stored}
         stored.clear()
         stored.update(kept)
         self.apply_changes(entity, stored, payload)
