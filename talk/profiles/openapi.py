@@ -269,7 +269,8 @@ def _entity(collection: str, paths: dict[str, Any], schemas: _Schemas) -> dict[s
                                                    schemas)
     if not record_schema.get("properties") and listed:
         record_schema = listed[0]
-    create_schema, _ = _unwrap_record(create_body, schemas) if create_body else ({}, None)
+    create_schema, create_key = _unwrap_record(create_body, schemas) if create_body else \
+        ({}, None)
     properties: dict[str, Any] = {}
     for source in (create_schema, record_schema):
         for name, raw in sorted((source.get("properties") or {}).items()):
@@ -302,6 +303,7 @@ def _entity(collection: str, paths: dict[str, Any], schemas: _Schemas) -> dict[s
         "list_key": listed[1] if listed else None,
         "list_described": list_described,
         "record_key": record_key,
+        "create_key": create_key,
         "update_method": update_method,
         "paging": _paging(_params(methods["get"], shared, schemas)) if "get" in methods else None,
         "required": required,

@@ -65,7 +65,7 @@ def test_unknown_systems_get_the_generic_profile() -> None:
     assert (CONTACT.resource, CONTACT.id_field, CONTACT.modified_field) == (
         "contact", "id", "updated_at")
     assert CONTACT.change_read is ChangeRead.UPDATED_SINCE
-    odd = resolve_entity(profile_for("Business Central"), "Sales Orders (open ones)")
+    odd = resolve_entity(profile_for("HubSpot"), "Sales Orders (open ones)")
     assert odd.resource == "sales-orders"
 
 
