@@ -232,7 +232,7 @@ def test_modified_at(erp: Setup) -> None:
 
 
 def test_any_system_and_entity_name_works() -> None:
-    for setup in make_setup(base="https://tripletex.emulated", system="Tripletex"):
+    for setup in make_setup(base="https://superoffice.emulated", system="SuperOffice"):
         entity = resolve_entity(setup.connector.profile, "Invoice Lines")
         created = setup.connector.create(entity, {"amount": 3})
         assert created["id"] == "invoice-lines-1"
