@@ -8,6 +8,7 @@ from steps._binding import bind, table_values
 from talk.dataflow.model import DataType, PropertyRow
 from talk.harness.checklist import row_text
 from talk.harness.outcomes import Unsupported
+from talk.profiles.lint import read_only_reason
 from talk.sync.paths import get_path
 from talk.types.check import check_type, describe
 from talk.types.coerce import CoercionError, to_target
@@ -49,6 +50,9 @@ def system_received(talk_context: ScenarioContext, system: str, path: str,
     where = _where(talk_context, row, talk_context.shown(dataflow))
     documented = DataType.parse(_FRIENDLY_TYPES.get(dtype.strip(), dtype))
     target = talk_context.record_type(section.target.display)
+    read_only = read_only_reason(target.entity, path)
+    if read_only is not None:
+        raise Unsupported(f"{where}: {read_only}")
     resource = target.entity.resource
     found = _sent_value(talk_context, key, path, resource)
     if found is None:

@@ -14,7 +14,7 @@ from talk.dataflow.model import Dataflow, EntityRef, Finding, PropertyPath, Prop
 from talk.systems.profile import EntityProfile, FieldType
 from talk.systems.registry import profile_for, resolve_entity
 
-__all__ = ["description_findings", "type_disagreement", "unknown_path"]
+__all__ = ["description_findings", "read_only_reason", "type_disagreement", "unknown_path"]
 
 # Declared API types each documented type fits.
 _FITS: dict[TypeKind, set[FieldType]] = {
@@ -62,6 +62,15 @@ def type_disagreement(entity: EntityProfile, row: PropertyRow) -> str | None:
             f"{entity.system} {entity.name} declares it {declared.value}")
 
 
+def read_only_reason(entity: EntityProfile, path: str) -> str | None:
+    """Why a write of this field cannot work: the description marks it read-only."""
+    name = path.split(".")[0]
+    if name not in entity.read_only or entity.is_id_field(name):
+        return None
+    return (f"{name} is read-only in {entity.system} {entity.name} "
+            f"({entity.source.split(': ')[0]}): the API ignores a write of it")
+
+
 def description_findings(dataflow: Dataflow) -> list[Finding]:
     findings: list[Finding] = []
     for section in dataflow.unique_sections:
@@ -73,9 +82,6 @@ def description_findings(dataflow: Dataflow) -> list[Finding]:
             if target is not None:
                 messages.append(unknown_path(target, row.target, "target"))
                 messages.append(type_disagreement(target, row))
-                name = row.target.path.split(".")[0]
-                if name in target.read_only and not target.is_id_field(name):
-                    messages.append(f"{name} is read-only in {target.system} {target.name}: "
-                                    "the API ignores a write of it")
+                messages.append(read_only_reason(target, row.target.path))
             findings.extend(Finding(row.line, "warning", m) for m in messages if m)
     return findings
