@@ -94,10 +94,16 @@ class DescribedEmulator(Emulator):
         return tuple(sorted({entity.id_field, *entity.read_only}))
 
     def credential(self, request: HttpRequest) -> str | None:
-        """Bearer, or Basic as Tripletex and WooCommerce take it."""
+        """Bearer, or Basic as Tripletex and WooCommerce take it; WooCommerce also takes its
+        consumer key in the query (`consumer_key`, or OAuth 1.0a's `oauth_consumer_key`
+        over plain HTTP), as its REST API documentation says."""
         auth = request.header("Authorization") or ""
         if auth.lower().startswith("basic "):
             return auth[6:].strip() or None
+        if self.key == "woocommerce":
+            for name in ("consumer_key", "oauth_consumer_key"):
+                if request.param(name):
+                    return request.param(name)
         return super().credential(request)
 
     # -- answers in the API's style ---------------------------------------------------------
