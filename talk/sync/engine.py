@@ -19,7 +19,14 @@ from typing import Any
 
 from talk.connectors.base import ApiError, AuthError, Connector, RetriesExhausted
 from talk.dataflow.model import Dataflow, PropertyRow
-from talk.sync.flows import EntityGroup, Flow, bind_flows, connected_flows, group_flows
+from talk.sync.flows import (
+    EntityGroup,
+    Flow,
+    bind_flows,
+    connected_flows,
+    group_flows,
+    unnamed_sections,
+)
 from talk.sync.paths import MISSING, PathError, condition_holds, get_path, set_path, top_level
 from talk.sync.report import Detail, RunReport, SectionCounts
 from talk.sync.store import ClusterConflict, LinkStore, Ref
@@ -72,6 +79,7 @@ class SyncEngine:
     ) -> None:
         self.flows = bind_flows(dataflows)
         self._documented = {flow.key for flow in self.flows}
+        self._unnamed = unnamed_sections(dataflows) if reach is None else []
         if reach is not None:
             self.flows = connected_flows(self.flows, reach)
         self.groups = group_flows(self.flows)
@@ -101,6 +109,7 @@ class SyncEngine:
             counts = SectionCounts(flow.document, flow.section.title, flow.section.line)
             self._counts[flow.key] = counts
             self._report.sections.append(counts)
+        self._report_unnamed()
         self.store.clear_marks()
         self._failed = set()
         self._failed_records = set()
@@ -126,6 +135,18 @@ class SyncEngine:
         self._report.requests = self._request_total() - requests_before
         self._report.writes = self._write_total() - writes_before
         return self._report
+
+    def _report_unnamed(self) -> None:
+        """A section naming no system is skipped, visibly: its line in the report says why."""
+        for unnamed in self._unnamed:
+            section = unnamed.section
+            self._report.sections.append(
+                SectionCounts(unnamed.document, section.title, section.line))
+            side = section.target if section.source.system_key else section.source
+            self._report.details.append(Detail(
+                kind="skipped", document=unnamed.document, section=section.title,
+                line=section.line, system=side.system, entity=side.entity, record_id=None,
+                message=unnamed.reason))
 
     def _request_total(self) -> int:
         return sum(c.request_count for c in self.connectors.values())
