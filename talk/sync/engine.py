@@ -235,12 +235,16 @@ class SyncEngine:
         counts = self._counts[flow.key]
         if (flow.key, ref) in self._failed_records:
             return  # failed earlier in this run (its create may be pending): next run
+        if flow.same_slot:
+            twin = self.store.twin_of(ref)
+            if twin is not None and not twin.is_source:
+                return  # the target side of its pair: synced as the section's target
         first_read = self.store.mark(f"read {flow.key}", ref)
         if first_read:
             counts.read += 1
         if self.store.is_retired(ref):
             return
-        linked = self.store.cluster_of(ref).get(flow.target_slot)
+        linked = self.store.counterpart(ref, flow.target_slot)
         if linked is not None:
             target = Ref(*flow.target_slot, linked)
             if not self.store.is_retired(target):
@@ -248,7 +252,7 @@ class SyncEngine:
             return
         candidates = self._merge_candidates(flow, ref, record)
         if len(candidates) == 1:
-            self.store.link(ref, candidates[0], flow.key)
+            self._link(flow, ref, candidates[0])
             counts.linked += 1
             self._sync_pair(flow, ref, candidates[0], record, None, count=False)
             return
@@ -308,7 +312,7 @@ class SyncEngine:
 
     def _send_create(self, pending: _PendingCreate, intent: int, current: _Pass) -> None:
         flow, ref = pending.flow, pending.ref
-        if self.store.cluster_of(ref).get(flow.target_slot) is not None:
+        if self.store.counterpart(ref, flow.target_slot) is not None:
             self.store.remove_intent(intent)  # linked meanwhile: nothing to create
             return
         connector = self.connector(flow.target.system)
@@ -321,7 +325,7 @@ class SyncEngine:
         state = {key: {"a": a, "b": _value(created, row.target.path)}
                  for key, (row, a) in pending.values.items()}
         with self.store.transaction():
-            self.store.link(ref, target, flow.key)
+            self._link(flow, ref, target)
             self.store.remove_intent(intent)
             self.store.set_synced_values(flow.key, ref, target, state)
         self._counts[flow.key].created += 1
@@ -358,6 +362,13 @@ class SyncEngine:
                 rows.append(row)
         return rows
 
+    def _link(self, flow: Flow, source: Ref, target: Ref) -> None:
+        """Link a section's pair: as twins for a section from an entity to itself."""
+        if flow.same_slot:
+            self.store.link_twins(source, target, flow.key)
+        else:
+            self.store.link(source, target, flow.key)
+
     # -- merge criteria -------------------------------------------------------------------
 
     def _merge_candidates(self, flow: Flow, ref: Ref, record: Record) -> list[Ref]:
@@ -373,9 +384,12 @@ class SyncEngine:
             index = self._index(flow.target, criterion.target.path)
             for record_id in index.get(_merge_key(value), []):
                 candidate = Ref(*flow.target_slot, record_id)
-                if candidate in found or self.store.is_retired(candidate):
-                    continue
-                if flow.source_slot in self.store.cluster_of(candidate):
+                if candidate == ref or candidate in found or self.store.is_retired(candidate):
+                    continue  # a record never matches itself
+                if flow.same_slot:
+                    if self.store.twin_of(candidate) is not None:
+                        continue  # already paired with another record
+                elif flow.source_slot in self.store.cluster_of(candidate):
                     continue  # already linked to another source record
                 found.append(candidate)
         return found
@@ -396,7 +410,11 @@ class SyncEngine:
     # -- a record as the target of a section ----------------------------------------------
 
     def _as_target(self, flow: Flow, ref: Ref, record: Record) -> None:
-        linked = self.store.cluster_of(ref).get(flow.source_slot)
+        if flow.same_slot:
+            twin = self.store.twin_of(ref)
+            linked = twin.other.id if twin is not None and not twin.is_source else None
+        else:
+            linked = self.store.cluster_of(ref).get(flow.source_slot)
         if linked is None or self.store.is_retired(ref):
             return
         source = Ref(*flow.source_slot, linked)
@@ -564,16 +582,16 @@ class SyncEngine:
             match = None
             for record in listings[slot]:
                 ref = Ref(*slot, connector.record_id(flow.target, record))
-                if ref in claimed or self.store.is_member(ref):
+                if ref in claimed or self.store.is_member(ref) or self.store.twin_of(ref):
                     continue
                 if all(same_value(_value(record, path), value)
                        for path, value in _leaves(intent.payload).items()):
                     match = ref
                     break
             with self.store.transaction():
-                if match is not None and not self.store.cluster_of(intent.source).get(slot):
+                if match is not None and self.store.counterpart(intent.source, slot) is None:
                     claimed.add(match)
-                    self.store.link(intent.source, match, intent.section)
+                    self._link(flow, intent.source, match)
                     self._counts[intent.section].created += 1
                 self.store.remove_intent(intent.id)
 

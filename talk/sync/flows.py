@@ -41,6 +41,11 @@ class Flow:
         return (self.target.system, self.target.name)
 
     @property
+    def same_slot(self) -> bool:
+        """A section from an entity to itself: it pairs records as twins (see the store)."""
+        return self.source_slot == self.target_slot
+
+    @property
     def creates(self) -> bool:
         """Shape 1 and 5 create what merge criteria don't find (decision 7)."""
         return self.section.shape in (Shape.PLAIN, Shape.MATCH_OR_CREATE)
