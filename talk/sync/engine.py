@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any
 
 from talk.connectors.base import ApiError, AuthError, Connector, RetriesExhausted
-from talk.dataflow.model import Dataflow, PropertyRow
+from talk.dataflow.model import Dataflow, PropertyPath, PropertyRow
 from talk.sync.flows import (
     EntityGroup,
     Flow,
@@ -30,6 +30,7 @@ from talk.sync.flows import (
 from talk.sync.paths import MISSING, PathError, condition_holds, get_path, set_path, top_level
 from talk.sync.report import Detail, RunReport, SectionCounts
 from talk.sync.store import ClusterConflict, LinkStore, Ref
+from talk.sync.values import same_synced
 from talk.systems.profile import EntityProfile
 from talk.types.coerce import CoercionError, to_source, to_target
 from talk.types.compare import same_value
@@ -338,29 +339,45 @@ class SyncEngine:
         """The create payload (documented types) and, per row, the source value it came from."""
         payload: Record = {}
         values: dict[str, tuple[PropertyRow, Any]] = {}
-        for row in self._rows_for(flow, record, record_id=None):
+        for row in self._rows_for(flow, record, None, record_id=None):
             source_value = _value(record, row.source.path)
             values[_row_key(row)] = (row, source_value)
             if source_value is None:
                 continue  # decision 9: a missing value is left out of a create
+            condition = row.target.condition
+            if condition is not None and condition.path and condition.value is not None:
+                # the record created meets its rows' target conditions: the value goes where
+                # the document says (`Phones.Number` of the phone whose Type is Mobile)
+                set_path(payload, condition.path, condition.value.strip())
             set_path(payload, row.target.path, to_target(source_value, row.type))
         return payload, values
 
-    def _rows_for(self, flow: Flow, source_record: Record | None,
+    def _rows_for(self, flow: Flow, source_record: Record | None, target_record: Record | None,
                   record_id: Ref | None) -> list[PropertyRow]:
-        """The rows that apply to a record: bracket conditions honoured (decision 14)."""
+        """The rows that apply to a pair: bracket conditions honoured (decision 14) on either
+        column; a target condition holds for a record about to be created (`target_record`
+        None), which is created meeting it."""
         rows = []
         for row in flow.rows:
-            condition = row.source.condition
-            if condition is None:
-                rows.append(row)
-            elif not condition.understood:
-                self._note("not_evaluated", flow, record_id,
-                           f"condition not evaluated for {row.source.path}: {condition.text}",
-                           prop=row.source.path)
-            elif source_record is not None and condition_holds(source_record, condition):
+            if (self._applies(flow, row.source, source_record, record_id)
+                    and self._applies(flow, row.target, target_record, record_id,
+                                      creating=target_record is None)):
                 rows.append(row)
         return rows
+
+    def _applies(self, flow: Flow, column: PropertyPath, record: Record | None,
+                 record_id: Ref | None, *, creating: bool = False) -> bool:
+        """Whether one column's bracket condition (if any) holds for the record (an
+        understood one always holds for a record being created)."""
+        condition = column.condition
+        if condition is None:
+            return True
+        if not condition.understood:
+            self._note("not_evaluated", flow, record_id,
+                       f"condition not evaluated for {column.path}: {condition.text}",
+                       prop=column.path)
+            return False
+        return creating or (record is not None and bool(condition_holds(record, condition)))
 
     def _link(self, flow: Flow, source: Ref, target: Ref) -> None:
         """Link a section's pair: as twins for a section from an entity to itself."""
@@ -459,7 +476,7 @@ class SyncEngine:
         to_b: Record = {}
         to_a: Record = {}
         new_state: dict[str, Any] = {}
-        for row in self._rows_for(flow, a_now, source):
+        for row in self._rows_for(flow, a_now, b_now, source):
             key = _row_key(row)
             a_val = _value(a_now, row.source.path)
             b_val = _value(b_now, row.target.path)
@@ -467,15 +484,15 @@ class SyncEngine:
             last = (state or {}).get(key)
             write_b = write_a = False
             if last is None:
-                write_b = a_val is not None and not same_value(a_out, b_val, row.type)
+                write_b = a_val is not None and not same_synced(a_out, b_val, row.type)
             else:
-                a_changed = not same_value(a_val, last["a"], row.type)
-                b_changed = not same_value(b_val, last["b"], row.type)
+                a_changed = not same_synced(a_val, last["a"], row.type)
+                b_changed = not same_synced(b_val, last["b"], row.type)
                 if a_changed and not b_changed:
                     write_b = True
                 elif b_changed and not a_changed:
                     write_a = True
-                elif a_changed and b_changed and not same_value(a_out, b_val, row.type):
+                elif a_changed and b_changed and not same_synced(a_out, b_val, row.type):
                     write_b = self._source_wins(flow, row, source, target, a_now, b_now,
                                                 a_val, b_val)
                     write_a = not write_b
@@ -516,10 +533,10 @@ class SyncEngine:
             last = state.get(_row_key(row))
             if last is None:
                 return False
-            if a_now is not None and not same_value(_value(a_now, row.source.path), last["a"],
+            if a_now is not None and not same_synced(_value(a_now, row.source.path), last["a"],
                                                     row.type):
                 return False
-            if b_now is not None and not same_value(_value(b_now, row.target.path),
+            if b_now is not None and not same_synced(_value(b_now, row.target.path),
                                                     last["b"], row.type):
                 return False
         return True
