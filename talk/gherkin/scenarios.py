@@ -15,7 +15,7 @@ from typing import Any
 from talk.dataflow.model import Dataflow, DataflowError, PropertyRow, Section
 from talk.gherkin import escape
 from talk.gherkin.samples import SectionSamples, merge_samples, section_samples, value_rows
-from talk.harness.checklist import ChecklistItem, SectionChecklist, checklist
+from talk.harness.checklist import ChecklistItem, SectionChecklist, checklist, document_item
 from talk.report.results import ItemKind
 from talk.systems.keys import system_key
 from talk.types.coerce import CoercionError
@@ -54,6 +54,7 @@ class FeatureView:
     name: str
     tags: list[str]
     rules: list[RuleView]
+    scenarios: list[ScenarioView] = field(default_factory=list)  # outside any rule
 
 
 def _table(values: Mapping[str, Any]) -> list[list[str]]:
@@ -279,7 +280,12 @@ def feature_view(dataflow: Dataflow, source_path: str) -> FeatureView:
         ))
     tags = _tags(dataflow.name, system_key(dataflow.source_system),
                  system_key(dataflow.target_system))
-    return FeatureView(source_path, escape.name(dataflow.title) or dataflow.name, tags, rules)
+    alone = document_item(dataflow)
+    scenarios = [] if alone is None else [ScenarioView(
+        f"Nothing to check: the document has no sections (line {alone.line})",
+        [kind_tag(alone)], [StepView("Then", "the document lists no sections")])]
+    return FeatureView(source_path, escape.name(dataflow.title) or dataflow.name, tags, rules,
+                       scenarios)
 
 
 __all__ += ["kind_tag", "value_rows"]
