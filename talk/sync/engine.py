@@ -4,45 +4,69 @@ Per pass, each (system, entity) is read once (changes since its cursor); each re
 handled for every section that names its entity, as source (link by merge criteria or
 create, then sync) or as target (sync back over an existing link). Change detection compares
 each side with what was last synced, so the sync's own writes are never seen as edits. Another
-pass follows while a pass created a record in an entity it had already read (so no section
-that reads that entity has seen it yet), so a second run writes nothing (decision 12).
+pass follows while a pass created a record in an entity it had already read, or updated one
+there that another section reads (no section that reads it has seen the write yet), so a
+second run writes nothing (decision 12). Two more things keep that true over many documents:
+of the rows writing one target field from different source fields only the first (document
+path, then line) is synced, the others are reported; and a write an API refused is not sent
+again until its values change.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
 from talk.connectors.base import ApiError, AuthError, Connector, RetriesExhausted
-from talk.dataflow.model import Dataflow, PropertyRow
-from talk.sync.flows import EntityGroup, Flow, bind_flows, connected_flows, group_flows
+from talk.dataflow.model import Dataflow, PropertyPath, PropertyRow
+from talk.sync.flows import (
+    Competition,
+    EntityGroup,
+    Flow,
+    bind_flows,
+    competing_rows,
+    connected_flows,
+    group_flows,
+    unnamed_sections,
+)
 from talk.sync.paths import MISSING, PathError, condition_holds, get_path, set_path, top_level
 from talk.sync.report import Detail, RunReport, SectionCounts
 from talk.sync.store import ClusterConflict, LinkStore, Ref
+from talk.sync.values import same_synced
 from talk.systems.profile import EntityProfile
 from talk.types.coerce import CoercionError, to_source, to_target
 from talk.types.compare import same_value
 
 __all__ = ["MAX_PASSES", "SyncEngine"]
 
-MAX_PASSES = 6
+MAX_PASSES = 20  # chains of sections through twins take 8 passes over the 115 sample documents
 CREATE_BATCH = 200  # creates whose intents are committed together (decision 13)
 Record = dict[str, Any]
-_RECORD_ERRORS = (ApiError, RetriesExhausted, CoercionError, ClusterConflict, PathError)
 
 
 class _Unsupported(Exception):
     """A record that the target API cannot take (decision 8)."""
 
 
+class _Refused(Exception):
+    """A write the API refused before with the same values: a 4xx answer does not change by
+    itself, so sending it again on every run would be a write per run that never lands."""
+
+
+_RECORD_ERRORS = (ApiError, RetriesExhausted, CoercionError, ClusterConflict, PathError,
+                  _Refused)
+
+
 @dataclass
 class _Pass:
     read: set[tuple[str, str]] = field(default_factory=set)  # slots read so far this pass
-    unseen: int = 0  # records created in a slot already read this pass
+    unseen: int = 0  # records created, or updated for other sections, in a slot already read
 
 
 @dataclass
@@ -70,8 +94,12 @@ class SyncEngine:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         reach: Collection[tuple[str, str]] | None = None,
     ) -> None:
-        self.flows = bind_flows(dataflows)
-        self._documented = {flow.key for flow in self.flows}
+        bound = bind_flows(dataflows)
+        self._all_flows = {flow.key: flow for flow in bound}
+        self._documented = set(self._all_flows)
+        self._left_out: dict[str, list[tuple[PropertyRow, Competition]]] = {}
+        self.flows = self._keep_one_writer(bound)
+        self._unnamed = unnamed_sections(dataflows) if reach is None else []
         if reach is not None:
             self.flows = connected_flows(self.flows, reach)
         self.groups = group_flows(self.flows)
@@ -91,6 +119,11 @@ class SyncEngine:
         self._noted: set[tuple[str, str, str]] = set()
         self._merge_index: dict[tuple[str, str], dict[str, list[str]]] = {}
         self._run_started = now()
+        self._pass = _Pass()
+        self._sections_of: dict[tuple[str, str], int] = {}  # slot -> sections naming it
+        for flow in self.flows:
+            for slot in {flow.source_slot, flow.target_slot}:
+                self._sections_of[slot] = self._sections_of.get(slot, 0) + 1
 
     # -- the run --------------------------------------------------------------------------
 
@@ -101,6 +134,8 @@ class SyncEngine:
             counts = SectionCounts(flow.document, flow.section.title, flow.section.line)
             self._counts[flow.key] = counts
             self._report.sections.append(counts)
+        self._report_unnamed()
+        self._report_left_out()
         self.store.clear_marks()
         self._failed = set()
         self._failed_records = set()
@@ -114,18 +149,61 @@ class SyncEngine:
         try:
             self._resolve_intents()
             for number in range(MAX_PASSES):
-                current = _Pass()
+                current = self._pass = _Pass()
                 self._report.passes = number + 1
                 for group in self.groups:
                     self._read_group(group, current, first_pass=number == 0)
                 self._merge_index = {}
-                if current.unseen == 0:  # every record created was read after its create
+                if current.unseen == 0:  # every record written was read after its write
                     break
         finally:
             self.store.flush()  # the store may batch its commits
         self._report.requests = self._request_total() - requests_before
         self._report.writes = self._write_total() - writes_before
         return self._report
+
+    def _keep_one_writer(self, flows: list[Flow]) -> list[Flow]:
+        """The flows without the rows that lose a competition for a target field (over every
+        document, whatever `reach` is, so the row kept is always the same one)."""
+        competing = competing_rows(flows)
+        kept = []
+        for flow in flows:
+            losing = []
+            for row in flow.rows:
+                competition = competing.get((flow.key, row.line))
+                if competition is not None and competition.kept != (flow.key, row.line):
+                    losing.append((row, competition))
+            if losing:
+                self._left_out[flow.key] = losing
+                left = {row.line for row, _ in losing}
+                flow = replace(flow, rows=tuple(r for r in flow.rows if r.line not in left))
+            kept.append(flow)
+        return kept
+
+    def _report_left_out(self) -> None:
+        """One detail per row left out because another row writes its target field."""
+        flows = {flow.key: flow for flow in self.flows}
+        for key, losing in self._left_out.items():
+            if key not in flows:
+                continue  # outside this run's reach
+            for row, competition in losing:
+                self._detail("competing_rows", flows[key], flows[key].target, None,
+                             competition.describe(self._all_flows), prop=row.target.path,
+                             data={"field": competition.field,
+                                   "kept": f"{competition.kept[0]}:{competition.kept[1]}",
+                                   "rows": [f"{k}:{line}" for k, line in competition.rows]})
+
+    def _report_unnamed(self) -> None:
+        """A section naming no system is skipped, visibly: its line in the report says why."""
+        for unnamed in self._unnamed:
+            section = unnamed.section
+            self._report.sections.append(
+                SectionCounts(unnamed.document, section.title, section.line))
+            side = section.target if section.source.system_key else section.source
+            self._report.details.append(Detail(
+                kind="skipped", document=unnamed.document, section=section.title,
+                line=section.line, system=side.system, entity=side.entity, record_id=None,
+                message=unnamed.reason))
 
     def _request_total(self) -> int:
         return sum(c.request_count for c in self.connectors.values())
@@ -221,12 +299,16 @@ class SyncEngine:
         counts = self._counts[flow.key]
         if (flow.key, ref) in self._failed_records:
             return  # failed earlier in this run (its create may be pending): next run
+        if flow.same_slot:
+            twin = self.store.twin_of(ref)
+            if twin is not None and not twin.is_source:
+                return  # the target side of its pair: synced as the section's target
         first_read = self.store.mark(f"read {flow.key}", ref)
         if first_read:
             counts.read += 1
         if self.store.is_retired(ref):
             return
-        linked = self.store.cluster_of(ref).get(flow.target_slot)
+        linked = self.store.counterpart(ref, flow.target_slot)
         if linked is not None:
             target = Ref(*flow.target_slot, linked)
             if not self.store.is_retired(target):
@@ -234,7 +316,7 @@ class SyncEngine:
             return
         candidates = self._merge_candidates(flow, ref, record)
         if len(candidates) == 1:
-            self.store.link(ref, candidates[0], flow.key)
+            self._link(flow, ref, candidates[0])
             counts.linked += 1
             self._sync_pair(flow, ref, candidates[0], record, None, count=False)
             return
@@ -267,6 +349,7 @@ class SyncEngine:
             fields_ = " or ".join(missing[0])
             raise _Unsupported(f"{flow.section.target.display} requires {fields_}; "
                                "this record has no value for it")
+        self._not_refused(_create_key(flow, ref), flow.target.system, payload)
         key = (flow.target_slot, ref)
         if key in self._pending_keys:
             return  # another section already queued this record's create into that entity
@@ -294,20 +377,21 @@ class SyncEngine:
 
     def _send_create(self, pending: _PendingCreate, intent: int, current: _Pass) -> None:
         flow, ref = pending.flow, pending.ref
-        if self.store.cluster_of(ref).get(flow.target_slot) is not None:
+        if self.store.counterpart(ref, flow.target_slot) is not None:
             self.store.remove_intent(intent)  # linked meanwhile: nothing to create
             return
         connector = self.connector(flow.target.system)
         try:
             created = connector.create(flow.target, pending.payload)
-        except ApiError:
+        except ApiError as exc:
             self.store.remove_intent(intent)  # refused: certainly not created
+            self._remember_refusal(_create_key(flow, ref), pending.payload, exc)
             raise
         target = Ref(*flow.target_slot, connector.record_id(flow.target, created))
         state = {key: {"a": a, "b": _value(created, row.target.path)}
                  for key, (row, a) in pending.values.items()}
         with self.store.transaction():
-            self.store.link(ref, target, flow.key)
+            self._link(flow, ref, target)
             self.store.remove_intent(intent)
             self.store.set_synced_values(flow.key, ref, target, state)
         self._counts[flow.key].created += 1
@@ -320,29 +404,52 @@ class SyncEngine:
         """The create payload (documented types) and, per row, the source value it came from."""
         payload: Record = {}
         values: dict[str, tuple[PropertyRow, Any]] = {}
-        for row in self._rows_for(flow, record, record_id=None):
+        for row in self._rows_for(flow, record, None, record_id=None):
             source_value = _value(record, row.source.path)
             values[_row_key(row)] = (row, source_value)
             if source_value is None:
                 continue  # decision 9: a missing value is left out of a create
+            condition = row.target.condition
+            if condition is not None and condition.path and condition.value is not None:
+                # the record created meets its rows' target conditions: the value goes where
+                # the document says (`Phones.Number` of the phone whose Type is Mobile)
+                set_path(payload, condition.path, condition.value.strip())
             set_path(payload, row.target.path, to_target(source_value, row.type))
         return payload, values
 
-    def _rows_for(self, flow: Flow, source_record: Record | None,
+    def _rows_for(self, flow: Flow, source_record: Record | None, target_record: Record | None,
                   record_id: Ref | None) -> list[PropertyRow]:
-        """The rows that apply to a record: bracket conditions honoured (decision 14)."""
+        """The rows that apply to a pair: bracket conditions honoured (decision 14) on either
+        column; a target condition holds for a record about to be created (`target_record`
+        None), which is created meeting it."""
         rows = []
         for row in flow.rows:
-            condition = row.source.condition
-            if condition is None:
-                rows.append(row)
-            elif not condition.understood:
-                self._note("not_evaluated", flow, record_id,
-                           f"condition not evaluated for {row.source.path}: {condition.text}",
-                           prop=row.source.path)
-            elif source_record is not None and condition_holds(source_record, condition):
+            if (self._applies(flow, row.source, source_record, record_id)
+                    and self._applies(flow, row.target, target_record, record_id,
+                                      creating=target_record is None)):
                 rows.append(row)
         return rows
+
+    def _applies(self, flow: Flow, column: PropertyPath, record: Record | None,
+                 record_id: Ref | None, *, creating: bool = False) -> bool:
+        """Whether one column's bracket condition (if any) holds for the record (an
+        understood one always holds for a record being created)."""
+        condition = column.condition
+        if condition is None:
+            return True
+        if not condition.understood:
+            self._note("not_evaluated", flow, record_id,
+                       f"condition not evaluated for {column.path}: {condition.text}",
+                       prop=column.path)
+            return False
+        return creating or (record is not None and bool(condition_holds(record, condition)))
+
+    def _link(self, flow: Flow, source: Ref, target: Ref) -> None:
+        """Link a section's pair: as twins for a section from an entity to itself."""
+        if flow.same_slot:
+            self.store.link_twins(source, target, flow.key)
+        else:
+            self.store.link(source, target, flow.key)
 
     # -- merge criteria -------------------------------------------------------------------
 
@@ -359,9 +466,12 @@ class SyncEngine:
             index = self._index(flow.target, criterion.target.path)
             for record_id in index.get(_merge_key(value), []):
                 candidate = Ref(*flow.target_slot, record_id)
-                if candidate in found or self.store.is_retired(candidate):
-                    continue
-                if flow.source_slot in self.store.cluster_of(candidate):
+                if candidate == ref or candidate in found or self.store.is_retired(candidate):
+                    continue  # a record never matches itself
+                if flow.same_slot:
+                    if self.store.twin_of(candidate) is not None:
+                        continue  # already paired with another record
+                elif flow.source_slot in self.store.cluster_of(candidate):
                     continue  # already linked to another source record
                 found.append(candidate)
         return found
@@ -382,7 +492,11 @@ class SyncEngine:
     # -- a record as the target of a section ----------------------------------------------
 
     def _as_target(self, flow: Flow, ref: Ref, record: Record) -> None:
-        linked = self.store.cluster_of(ref).get(flow.source_slot)
+        if flow.same_slot:
+            twin = self.store.twin_of(ref)
+            linked = twin.other.id if twin is not None and not twin.is_source else None
+        else:
+            linked = self.store.cluster_of(ref).get(flow.source_slot)
         if linked is None or self.store.is_retired(ref):
             return
         source = Ref(*flow.source_slot, linked)
@@ -427,7 +541,7 @@ class SyncEngine:
         to_b: Record = {}
         to_a: Record = {}
         new_state: dict[str, Any] = {}
-        for row in self._rows_for(flow, a_now, source):
+        for row in self._rows_for(flow, a_now, b_now, source):
             key = _row_key(row)
             a_val = _value(a_now, row.source.path)
             b_val = _value(b_now, row.target.path)
@@ -435,15 +549,15 @@ class SyncEngine:
             last = (state or {}).get(key)
             write_b = write_a = False
             if last is None:
-                write_b = a_val is not None and not same_value(a_out, b_val, row.type)
+                write_b = a_val is not None and not same_synced(a_out, b_val, row.type)
             else:
-                a_changed = not same_value(a_val, last["a"], row.type)
-                b_changed = not same_value(b_val, last["b"], row.type)
+                a_changed = not same_synced(a_val, last["a"], row.type)
+                b_changed = not same_synced(b_val, last["b"], row.type)
                 if a_changed and not b_changed:
                     write_b = True
                 elif b_changed and not a_changed:
                     write_a = True
-                elif a_changed and b_changed and not same_value(a_out, b_val, row.type):
+                elif a_changed and b_changed and not same_synced(a_out, b_val, row.type):
                     write_b = self._source_wins(flow, row, source, target, a_now, b_now,
                                                 a_val, b_val)
                     write_a = not write_b
@@ -466,16 +580,37 @@ class SyncEngine:
                 set_path(to_a, row.source.path, a_val)
             new_state[key] = {"a": a_val, "b": b_val}
         if to_b:
-            self.connector(target.system).update(flow.target, target.id,
-                                                 _whole_tops(to_b, b_now))
+            self._update(flow, flow.target, target, _whole_tops(to_b, b_now))
             counts.updated_to_target += 1
         if to_a:
-            self.connector(source.system).update(flow.source, source.id,
-                                                 _whole_tops(to_a, a_now))
+            self._update(flow, flow.source, source, _whole_tops(to_a, a_now))
             counts.updated_to_source += 1
         if not to_a and not to_b:
             counts.unchanged += count
         self.store.set_synced_values(flow.key, source, target, new_state)
+
+    def _update(self, flow: Flow, entity: EntityProfile, ref: Ref, payload: Record) -> None:
+        key = f"update {flow.key} {ref}"
+        self._not_refused(key, ref.system, payload)
+        try:
+            self.connector(ref.system).update(entity, ref.id, payload)
+        except ApiError as exc:
+            self._remember_refusal(key, payload, exc)
+            raise
+        if ref.slot in self._pass.read and self._sections_of.get(ref.slot, 0) > 1:
+            self._pass.unseen += 1  # another section read it before this write: read again
+
+    def _not_refused(self, key: str, system: str, payload: Record) -> None:
+        """Raise _Refused when the API refused this very write (same values) before."""
+        refused = self.store.refusal(key)
+        if refused is not None and refused[0] == _digest(payload):
+            write = key.split(" ", 1)[0]
+            raise _Refused(f"the {system} API refused this {write} before with the same "
+                           f"values ({refused[1]}); it is sent again once they change")
+
+    def _remember_refusal(self, key: str, payload: Record, exc: ApiError) -> None:
+        if not isinstance(exc, AuthError):  # a credential problem stops the run instead
+            self.store.set_refusal(key, _digest(payload), str(exc))
 
     def _fresh_side_unchanged(self, flow: Flow, state: dict[str, Any], a_now: Record | None,
                               b_now: Record | None) -> bool:
@@ -484,10 +619,10 @@ class SyncEngine:
             last = state.get(_row_key(row))
             if last is None:
                 return False
-            if a_now is not None and not same_value(_value(a_now, row.source.path), last["a"],
+            if a_now is not None and not same_synced(_value(a_now, row.source.path), last["a"],
                                                     row.type):
                 return False
-            if b_now is not None and not same_value(_value(b_now, row.target.path),
+            if b_now is not None and not same_synced(_value(b_now, row.target.path),
                                                     last["b"], row.type):
                 return False
         return True
@@ -550,16 +685,16 @@ class SyncEngine:
             match = None
             for record in listings[slot]:
                 ref = Ref(*slot, connector.record_id(flow.target, record))
-                if ref in claimed or self.store.is_member(ref):
+                if ref in claimed or self.store.is_member(ref) or self.store.twin_of(ref):
                     continue
                 if all(same_value(_value(record, path), value)
                        for path, value in _leaves(intent.payload).items()):
                     match = ref
                     break
             with self.store.transaction():
-                if match is not None and not self.store.cluster_of(intent.source).get(slot):
+                if match is not None and self.store.counterpart(intent.source, slot) is None:
                     claimed.add(match)
-                    self.store.link(intent.source, match, intent.section)
+                    self._link(flow, intent.source, match)
                     self._counts[intent.section].created += 1
                 self.store.remove_intent(intent.id)
 
@@ -584,6 +719,17 @@ class SyncEngine:
         if key not in self._noted:
             self._noted.add(key)
             self._detail(kind, flow, None, ref, message, prop=prop)
+
+
+def _create_key(flow: Flow, ref: Ref) -> str:
+    """A create is one write whichever section asks for it: a record into an entity."""
+    return f"create {flow.target.system}/{flow.target.name} from {ref}"
+
+
+def _digest(payload: Record) -> str:
+    """A short fingerprint of a write's values, to recognise the same write again."""
+    text = json.dumps(payload, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def _row_key(row: PropertyRow) -> str:

@@ -10,8 +10,8 @@ from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section, Shape
 from talk.systems.profile import EntityProfile
 from talk.systems.registry import profile_for, resolve_entity
 
-__all__ = ["EntityGroup", "Flow", "bind_flows", "connected_flows", "entity_profile",
-           "group_flows"]
+__all__ = ["Competition", "EntityGroup", "Flow", "Unnamed", "bind_flows", "competing_rows",
+           "connected_flows", "entity_profile", "group_flows", "unnamed_sections"]
 
 
 def entity_profile(ref: EntityRef) -> EntityProfile:
@@ -31,6 +31,7 @@ class Flow:
     rows: tuple[PropertyRow, ...]  # rows that carry values (id rows excluded, decision 15)
     id_rows: tuple[PropertyRow, ...]
     unsupported: str | None  # why this section can create nothing (decision 8), if so
+    path: str = ""  # the document's file: with the line, the stable order of rows
 
     @property
     def source_slot(self) -> tuple[str, str]:
@@ -39,6 +40,11 @@ class Flow:
     @property
     def target_slot(self) -> tuple[str, str]:
         return (self.target.system, self.target.name)
+
+    @property
+    def same_slot(self) -> bool:
+        """A section from an entity to itself: it pairs records as twins (see the store)."""
+        return self.source_slot == self.target_slot
 
     @property
     def creates(self) -> bool:
@@ -65,10 +71,45 @@ def _unsupported_reason(section: Section, target: EntityProfile) -> str | None:
     return unsupported_reason(section)
 
 
+@dataclass(frozen=True)
+class Unnamed:
+    """A section that names no system on one side: there is no API to sync it with."""
+
+    document: str
+    section: Section
+    reason: str
+
+
+def _unnamed_side(section: Section) -> str | None:
+    """Which side of a section names no system (a blank or punctuation-only name), if any."""
+    for side, ref in (("source", section.source), ("target", section.target)):
+        if not ref.system_key:
+            return side
+    return None
+
+
+def unnamed_sections(dataflows: Sequence[Dataflow]) -> list[Unnamed]:
+    """The sections `bind_flows` leaves out because a side names no system, with why."""
+    found = []
+    for dataflow in dataflows:
+        for section in dataflow.unique_sections:
+            side = _unnamed_side(section)
+            if side is not None:
+                ref = section.source if side == "source" else section.target
+                found.append(Unnamed(
+                    dataflow.name, section,
+                    f"the {side} entity {ref.entity!r} names no system, so there is no API "
+                    "to sync it with: the section is skipped"))
+    return found
+
+
 def bind_flows(dataflows: Sequence[Dataflow]) -> list[Flow]:
+    """One flow per section that names a system on both sides (see `unnamed_sections`)."""
     flows = []
     for dataflow in dataflows:
         for section in dataflow.unique_sections:
+            if _unnamed_side(section) is not None:
+                continue
             source = entity_profile(section.source)
             target = entity_profile(section.target)
             id_rows = tuple(r for r in section.properties if target.is_id_field(r.target.path))
@@ -76,7 +117,7 @@ def bind_flows(dataflows: Sequence[Dataflow]) -> list[Flow]:
             flows.append(Flow(
                 key=f"{dataflow.name}:{section.line}", document=dataflow.name, section=section,
                 source=source, target=target, rows=rows, id_rows=id_rows,
-                unsupported=_unsupported_reason(section, target),
+                unsupported=_unsupported_reason(section, target), path=dataflow.path,
             ))
     return flows
 
@@ -125,3 +166,43 @@ def connected_flows(flows: Sequence[Flow], slots: Iterable[tuple[str, str]]) -> 
                 reached.update((flow.source_slot, flow.target_slot))
                 grown = True
     return [flow for flow in flows if flow.key in chosen]
+
+
+@dataclass(frozen=True)
+class Competition:
+    """Rows that write one target field from different source fields: only one value can
+    stay, so the sync keeps the first row's (document path, then line) and leaves the others
+    out, instead of writing each in turn on every run."""
+
+    field: str  # "<target entity as the first document writes it>.<path>"
+    kept: tuple[str, int]  # (flow key, row line) of the row the sync keeps
+    rows: tuple[tuple[str, int], ...]  # every competing row, the kept one first
+
+    def describe(self, flows: dict[str, Flow]) -> str:
+        """The competing rows in words, saying which one the sync kept."""
+        def where(key: str, line: int) -> str:
+            flow = flows[key]
+            row = next(r for r in flow.rows if r.line == line)
+            return f"{row.source.written} at {flow.document}:{line}"
+
+        others = ", ".join(where(*row) for row in self.rows[1:])
+        return (f"{len(self.rows)} rows write {self.field} from different source fields; "
+                f"the sync keeps {where(*self.kept)} and leaves out {others}")
+
+
+def competing_rows(flows: Sequence[Flow]) -> dict[tuple[str, int], Competition]:
+    """Per (flow key, row line), the competition its row is in (rows in none are absent)."""
+    writers: dict[tuple[str, str, str], list[tuple[Flow, PropertyRow]]] = {}
+    for flow in flows:
+        for row in flow.rows:
+            writers.setdefault((*flow.target_slot, row.target.path), []).append((flow, row))
+    found: dict[tuple[str, int], Competition] = {}
+    for (_, _, path), rows in writers.items():
+        if len({(flow.source_slot, row.source.path) for flow, row in rows}) < 2:
+            continue
+        rows.sort(key=lambda pair: (pair[0].path, pair[1].line, pair[0].section.line))
+        keys = tuple((flow.key, row.line) for flow, row in rows)
+        competition = Competition(f"{rows[0][0].section.target.display}.{path}", keys[0], keys)
+        for key in keys:
+            found[key] = competition
+    return found
