@@ -165,4 +165,8 @@ def emulation_note(name: str) -> str:
     if profile.generic:
         return "generic JSON REST emulation (no dedicated profile)"
     note = _EMULATED_API.get(profile.style, f"{profile.style} emulator")
-    return f"{note}, {profile.description}" if profile.description else note
+    if not profile.description:
+        return note
+    assumed = f"; assumed where it is silent: {'; '.join(profile.assumed)}" \
+        if profile.assumed else ""
+    return f"{note}, described by {profile.description}{assumed}"
