@@ -67,7 +67,9 @@ def _profile(system: _System) -> SystemProfile:
         aliases=system.aliases,
         description=describe(data),
         assumed=assumed,
-        base_path=str(data["description"].get("base_path") or "/api/v2.0"),
+        # OpenAPI gives its server path; OData $metadata gives none: Business Central's
+        # API root is assumed.
+        base_path=str(data["description"].get("base_path", "/api/v2.0")),
     )
 
 

@@ -36,6 +36,14 @@ def emulators() -> Iterator[dict[str, Emulator]]:
         yield found
 
 
+def test_each_system_lives_at_its_described_base_path() -> None:
+    paths = {name: profile_for(name).base_path for name in (
+        "Tripletex", "Business Central", "difi", "Shopify", "WooCommerce")}
+    assert paths == {"Tripletex": "/v2", "Business Central": "/api/v2.0",
+                     "difi": "/enhetsregisteret/api", "Shopify": "",
+                     "WooCommerce": "/wp-json/wc/v3"}
+
+
 def test_these_systems_are_described_not_generic() -> None:
     for name in ("Tripletex", "Business Central", "difi", "Freshteam", "Asana", "Trello",
                  "Wikidata", "WooCommerce", "Shopify"):
