@@ -18,7 +18,7 @@ import json
 import re
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from jsonschema import Draft202012Validator
 
@@ -148,7 +148,7 @@ class DescribedEmulator(Emulator):
     # -- routing ------------------------------------------------------------------------------
 
     def dispatch(self, request: HttpRequest) -> HttpResponse:
-        path = self.relative_path(request)
+        path = unquote(self.relative_path(request))  # Tripletex paths hold `>` and `:`
         method = request.method.upper()
         for entity, _ in self._routes:
             if path.lower() == entity.resource.lower().strip("/"):
