@@ -202,6 +202,9 @@ def test_an_unreadable_description_names_file_and_line(tmp_path: Path,
         import_description(broken, "x")
     assert main(["profile", "import", str(broken), "--system", "x", "--out", "-"]) == 2
     assert "broken.json:2" in capsys.readouterr().err
+    xml = _write(tmp_path, "m.xml", '<edmx:Edmx xmlns:edmx="x">\n<broken></edmx:Edmx>')
+    with pytest.raises(DescriptionError, match=r"m\.xml:2: not well-formed OData"):
+        import_description(xml, "x")
     other = _write(tmp_path, "other.json", '{"hello": 1}')
     with pytest.raises(DescriptionError, match=r"other\.json:1: neither OpenAPI"):
         import_description(other, "x")
