@@ -99,6 +99,21 @@ def _row_between(talk_context: ScenarioContext, kind: RecordType,
     return None
 
 
+def _read_only_row(talk_context: ScenarioContext, kind: RecordType, path: str) -> str | None:
+    """Why `path` of this record kind cannot carry an edit: the row joining it to another
+    seeded record writes a field the target's description marks read-only."""
+    for other, _ in talk_context.seeded:
+        between = talk_context.section_between(kind, other)
+        if between is None:
+            continue
+        _, section = between
+        for row in section.properties:
+            if path in (row.source.path, row.target.path):
+                target = talk_context.record_type(section.target.display)
+                return read_only_reason(target.entity, row.target.path)
+    return None
+
+
 def _cannot_update(talk_context: ScenarioContext, kind: RecordType) -> str | None:
     """Why an edit cannot reach this record kind, if its API cannot update it."""
     for dataflow, section in talk_context.sections_with(kind):
@@ -119,6 +134,7 @@ def record_has(talk_context: ScenarioContext, record: str,
     ref = talk_context.record_ref(kind)
     held = talk_context.read(ref)
     wrong = []
+    read_only: list[str] = []  # why a differing value could never have arrived
     for path, value in expected.items():
         actual = get_path(held, path)
         talk_context.note_read(kind, ref, path, actual)
@@ -128,6 +144,11 @@ def record_has(talk_context: ScenarioContext, record: str,
             where = f"{found[0]} line {found[1].line}: " if found else ""
             wrong.append(f"{where}{path}: expected {show(value)}, read back "
                          f"{'nothing' if actual is MISSING else show(actual)}")
+            reason = _read_only_row(talk_context, kind, path)
+            if reason is not None:
+                read_only.append(f"{where}{reason}")
+    if wrong and len(read_only) == len(wrong):
+        raise Unsupported("; ".join(read_only))
     if wrong:
         reason = _cannot_update(talk_context, kind)
         if reason is not None:

@@ -15,7 +15,8 @@ from talk.dataflow.lint import lint_file
 pytest_plugins = ["pytester"]
 
 DATA = REPO / "tests" / "harness" / "data"
-DOCUMENTS = [DATA / f"customcrm-to-{name}.rst" for name in ("exact", "freshteam", "difi")]
+DOCUMENTS = [DATA / f"customcrm-to-{name}.rst"
+             for name in ("exact", "freshteam", "difi", "exact-spaceships")]
 
 
 def _items(pytester: pytest.Pytester) -> dict[tuple[str, str, int], dict[str, Any]]:
@@ -34,9 +35,18 @@ def test_items_say_what_the_description_forbids(pytester: pytest.Pytester) -> No
     assert full["status"] == "unsupported", full
     assert "FullName is read-only in exact Contacts (Exact Online REST API reference" in \
         full["message"]
+    for kind in ("edited_in_source", "edited_in_target"):
+        edit = items[("exact", kind, 11)]
+        assert edit["status"] == "unsupported", edit  # FullName cannot carry the edit
+        assert "FullName is read-only" in edit["message"]
     worker = items[("freshteam", "synchronized", 9)]
     assert worker["status"] == "unsupported", worker
     assert "requires role_ids" in worker["message"]
+    ship = items[("exact-spaceships", "synchronized", 9)]
+    assert ship["status"] == "unsupported", ship
+    assert "Exact Online has no entity 'Spaceships'" in ship["message"]
+    address = items[("exact-spaceships", "property", 39)]
+    assert address["status"] == "passed", address
     firm = items[("difi", "synchronized", 9)]
     assert firm["status"] == "unsupported", firm
     assert "read-only for enheter" in firm["message"]

@@ -11,7 +11,8 @@ from talk.sync.emulated import EmulatedSystems
 from talk.sync.engine import SyncEngine
 from talk.sync.store import SqliteLinkStore
 
-DOCUMENT = (Path(__file__).parent / "data" / "customcrm-to-exact.rst").read_text()
+DATA = Path(__file__).parents[1] / "harness" / "data"
+DOCUMENT = (DATA / "customcrm-to-exact-spaceships.rst").read_text()
 
 
 def test_an_entity_the_api_lacks_is_unsupported_and_one_it_has_syncs(tmp_path: Path) -> None:
