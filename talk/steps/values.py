@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from talk.dataflow.model import DataType, PropertyRow
+from talk.dataflow.model import Dataflow, DataType, PropertyRow, Section
 from talk.harness.checklist import row_text
 from talk.harness.outcomes import Unsupported
 from talk.profiles.lint import read_only_reason
@@ -85,9 +85,9 @@ def system_did_not_receive(talk_context: ScenarioContext, system: str, path: str
                              f"holds {path} = {show(held)}")
 
 
-def _row_between(talk_context: ScenarioContext, kind: RecordType,
-                 path: str) -> tuple[str, PropertyRow] | None:
-    """The row that carries `path` into or out of this record kind, for its type."""
+def _section_row(talk_context: ScenarioContext, kind: RecordType,
+                 path: str) -> tuple[Dataflow, Section, PropertyRow] | None:
+    """The section and row that carry `path` into or out of this record kind."""
     for other, _ in talk_context.seeded:
         between = talk_context.section_between(kind, other)
         if between is None:
@@ -95,23 +95,26 @@ def _row_between(talk_context: ScenarioContext, kind: RecordType,
         dataflow, section = between
         for row in section.properties:
             if path in (row.source.path, row.target.path):
-                return talk_context.shown(dataflow), row
+                return dataflow, section, row
     return None
+
+
+def _row_between(talk_context: ScenarioContext, kind: RecordType,
+                 path: str) -> tuple[str, PropertyRow] | None:
+    """The row that carries `path` into or out of this record kind, for its type."""
+    found = _section_row(talk_context, kind, path)
+    return (talk_context.shown(found[0]), found[2]) if found else None
 
 
 def _read_only_row(talk_context: ScenarioContext, kind: RecordType, path: str) -> str | None:
     """Why `path` of this record kind cannot carry an edit: the row joining it to another
     seeded record writes a field the target's description marks read-only."""
-    for other, _ in talk_context.seeded:
-        between = talk_context.section_between(kind, other)
-        if between is None:
-            continue
-        _, section = between
-        for row in section.properties:
-            if path in (row.source.path, row.target.path):
-                target = talk_context.record_type(section.target.display)
-                return read_only_reason(target.entity, row.target.path)
-    return None
+    found = _section_row(talk_context, kind, path)
+    if found is None:
+        return None
+    _, section, row = found
+    target = talk_context.record_type(section.target.display)
+    return read_only_reason(target.entity, row.target.path)
 
 
 def _cannot_update(talk_context: ScenarioContext, kind: RecordType) -> str | None:
