@@ -8,6 +8,7 @@ from talk.dataflow.model import Dataflow, DataType, PropertyRow, Section
 from talk.harness.checklist import row_text
 from talk.harness.outcomes import Unsupported
 from talk.profiles.lint import read_only_reason
+from talk.profiles.shapes import unwrap
 from talk.steps._binding import bind, table_values
 from talk.sync.paths import get_path
 from talk.types.check import check_type, describe
@@ -17,6 +18,7 @@ from talk.types.values import MISSING, show
 
 if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not at import
     from talk.harness.context import RecordType, ScenarioContext, Sent
+    from talk.systems.profile import EntityProfile
 
 _FRIENDLY_TYPES = {
     "a string": '"string"', "an integer": '"integer"', "a float": '"float"',
@@ -30,13 +32,17 @@ def _where(talk_context: ScenarioContext, row: PropertyRow, document: str) -> st
 
 
 def _sent_value(talk_context: ScenarioContext, system: str, path: str,
-                resource: str) -> tuple[Sent, Any] | None:
+                entity: EntityProfile) -> tuple[Sent, Any] | None:
+    """The last value of `path` the sync sent to this entity (inside the API's write
+    envelope, such as Shopify's `{"customer": ...}` or Asana's `{"data": ...}`)."""
+    resource = entity.resource.removesuffix(".json")
     for sent in reversed(talk_context.sent):
-        if sent.system != system or not isinstance(sent.body, dict):
+        body = unwrap(entity.create_key, sent.body) if isinstance(sent.body, dict) else None
+        if sent.system != system or not isinstance(body, dict):
             continue
         if resource.lower() not in sent.path.lower():
             continue
-        value = get_path(sent.body, path)
+        value = get_path(body, path)
         if value is not MISSING:
             return sent, value
     return None
@@ -53,8 +59,7 @@ def system_received(talk_context: ScenarioContext, system: str, path: str,
     read_only = read_only_reason(target.entity, path)
     if read_only is not None:
         raise Unsupported(f"{where}: {read_only}")
-    resource = target.entity.resource
-    found = _sent_value(talk_context, key, path, resource)
+    found = _sent_value(talk_context, key, path, target.entity)
     if found is None:
         talk_context.explain_missing_link(target)
         raise AssertionError(f"{where}: the sync sent no {path} to {system}")
@@ -74,7 +79,7 @@ def system_did_not_receive(talk_context: ScenarioContext, system: str, path: str
     where = _where(talk_context, row, talk_context.shown(dataflow))
     target = talk_context.record_type(section.target.display)
     ref = talk_context.record_ref(target)  # the record must be linked to say anything
-    found = _sent_value(talk_context, key, path, target.entity.resource)
+    found = _sent_value(talk_context, key, path, target.entity)
     if found is not None:
         raise AssertionError(f"{where}: the condition is not met, yet {system} received "
                              f"{path} = {show(found[1])}")

@@ -16,7 +16,7 @@ pytest_plugins = ["pytester"]
 
 DATA = REPO / "tests" / "harness" / "data"
 DOCUMENTS = [DATA / f"customcrm-to-{name}.rst"
-             for name in ("exact", "freshteam", "difi", "exact-spaceships")]
+             for name in ("exact", "freshteam", "difi", "exact-spaceships", "shopify")]
 
 
 def _items(pytester: pytest.Pytester) -> dict[tuple[str, str, int], dict[str, Any]]:
@@ -39,6 +39,8 @@ def test_items_say_what_the_description_forbids(pytester: pytest.Pytester) -> No
         edit = items[("exact", kind, 11)]
         assert edit["status"] == "unsupported", edit  # FullName cannot carry the edit
         assert "FullName is read-only" in edit["message"]
+    for line in (21, 24):  # sent inside Shopify's {"customer": ...} envelope
+        assert items[("shopify", "property", line)]["status"] == "passed"
     worker = items[("freshteam", "synchronized", 9)]
     assert worker["status"] == "unsupported", worker
     assert "requires role_ids" in worker["message"]
