@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 
 from talk.dataflow.model import Dataflow, EntityRef, Finding, PropertyPath, PropertyRow, TypeKind
-from talk.systems.profile import EntityProfile, FieldType
+from talk.systems.profile import ApiStyle, EntityProfile, FieldType
 from talk.systems.registry import profile_for, resolve_entity
 
 __all__ = ["description_findings", "read_only_reason", "type_disagreement", "unknown_path"]
@@ -49,7 +49,13 @@ def unknown_path(entity: EntityProfile, path: PropertyPath, side: str) -> str | 
 
 
 def type_disagreement(entity: EntityProfile, row: PropertyRow) -> str | None:
-    """Why the documented type does not fit the field's declared type, or None."""
+    """Why the documented type does not fit the field's declared type, or None.
+
+    Only for systems emulated from their descriptions, whose writes are validated against
+    the declared types: Keap's and WebCRM's JSON libraries convert `"7"` into a number
+    field, so there a `"string"` row works (and about one in five real rows is one)."""
+    if profile_for(entity.system).style is not ApiStyle.DESCRIBED:
+        return None
     declared = entity.field_type(row.target.path.split(".")[0])
     if declared is None or "." in row.target.path:
         return None
