@@ -27,6 +27,7 @@ from talk.harness.items import ItemInfo
 from talk.harness.outcomes import ManualCheck, Unsupported
 from talk.sync.emulated import EmulatedSystems
 from talk.sync.engine import SyncEngine
+from talk.sync.flows import unnamed_sections
 from talk.sync.paths import set_path
 from talk.sync.report import RunReport
 from talk.sync.store import Ref, SqliteLinkStore
@@ -39,6 +40,7 @@ __all__ = ["RecordType", "ScenarioContext", "node_seed"]
 
 _SPACES = re.compile(r"\s+")
 _WRITES = frozenset({"POST", "PUT", "PATCH"})
+_ODATA_KEY = re.compile(r"\(.*\)$")
 
 
 def node_seed(nodeid: str) -> int:
@@ -78,6 +80,15 @@ class Sent:
         return {"system": self.system, "method": self.method, "path": self.path,
                 "body": self.body, "run": self.run}
 
+    def writes_to(self, resource: str) -> bool:
+        """Whether the write went to this resource: whole path segments, so `order` is not
+        `orderitem`; an OData key (`Accounts(guid'...')`) belongs to its segment."""
+        segments = [_ODATA_KEY.sub("", part).lower()
+                    for part in self.path.split("?", 1)[0].split("/") if part]
+        wanted = [part.lower() for part in resource.split("/") if part]
+        return bool(wanted) and any(segments[i:i + len(wanted)] == wanted
+                                    for i in range(len(segments) - len(wanted) + 1))
+
 
 class ScenarioContext:
     """The state the steps of one scenario share."""
@@ -108,7 +119,20 @@ class ScenarioContext:
         if path not in self.documents:
             self.documents.append(path)
             self.dataflows.append(dataflow)
+        self._refuse_unnamed()
         return dataflow
+
+    def _refuse_unnamed(self) -> None:
+        """An item of a section naming no system is unsupported: there is no API to check
+        it against (the sync skips such a section with the same reason)."""
+        current = self.current_section()
+        if current is None:
+            return
+        dataflow, section = current
+        for unnamed in unnamed_sections([dataflow]):
+            if unnamed.section is section:
+                raise Unsupported(f"{self.shown(dataflow)} line {section.line}: "
+                                  f"{unnamed.reason}")
 
     @property
     def systems(self) -> EmulatedSystems:
@@ -241,16 +265,24 @@ class ScenarioContext:
 
     # -- sections and the run report ------------------------------------------------------
 
+    def _sections(self) -> list[tuple[Dataflow, Section]]:
+        """Every section, the one of this scenario's item first: an item is judged on its
+        own section, never on another joining the same entities (a "(human data)" twin)."""
+        current = self.current_section()
+        every = [(d, s) for d in self.dataflows for s in d.unique_sections]
+        if current is None:
+            return every
+        return [current, *(pair for pair in every if pair[1] is not current[1])]
+
     def sections_with(self, kind: RecordType) -> list[tuple[Dataflow, Section]]:
-        """Sections that name this record kind as source or target."""
+        """Sections that name this record kind as source or target, the item's own first."""
         found = []
-        for dataflow in self.dataflows:
-            for section in dataflow.unique_sections:
-                for ref in (section.source, section.target):
-                    entity = resolve_entity(profile_for(ref.system), ref.entity)
-                    if (ref.system_key, entity.name) == kind.slot:
-                        found.append((dataflow, section))
-                        break
+        for dataflow, section in self._sections():
+            for ref in (section.source, section.target):
+                entity = resolve_entity(profile_for(ref.system), ref.entity)
+                if (ref.system_key, entity.name) == kind.slot:
+                    found.append((dataflow, section))
+                    break
         return found
 
     def section_between(self, a: RecordType, b: RecordType) -> tuple[Dataflow, Section] | None:

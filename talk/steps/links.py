@@ -67,7 +67,7 @@ def only_the_linked_was_updated(talk_context: ScenarioContext, record: str) -> N
     resource = talk_context.emulator(kind.system).entity(kind.entity.name).resource
     last = len(talk_context.reports)
     writes = [s for s in talk_context.sent if s.system == kind.system and s.run == last
-              and resource.lower() in s.path.lower()]
+              and s.writes_to(resource)]
     stray = [s for s in writes if s.method == "POST" or ref.id.lower() not in
              (s.path + str(s.body)).lower()]
     if stray:
