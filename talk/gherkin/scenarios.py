@@ -15,7 +15,14 @@ from typing import Any
 from talk.dataflow.model import Dataflow, DataflowError, PropertyRow, Section
 from talk.gherkin import escape
 from talk.gherkin.samples import SectionSamples, merge_samples, section_samples, value_rows
-from talk.harness.checklist import ChecklistItem, SectionChecklist, checklist, document_item
+from talk.harness.checklist import (
+    PAIRED,
+    ChecklistItem,
+    SectionChecklist,
+    checklist,
+    document_item,
+    same_slot,
+)
 from talk.report.results import ItemKind
 from talk.systems.keys import system_key
 from talk.types.coerce import CoercionError
@@ -78,6 +85,8 @@ class _SectionWriter:
         self.samples: SectionSamples = section_samples(dataflow.name, self.section)
         self.src = self.section.source.display
         self.tgt = self.section.target.display
+        if same_slot(self.section):  # one entity on both sides: the phrase tells them apart
+            self.tgt = f"{PAIRED}{self.tgt}"
         self.target_system = self.section.target.system or self.section.target.label
 
     # -- shared openings ----------------------------------------------------------------

@@ -12,6 +12,7 @@ pytest-xdist gives the same ids, bodies and results as a serial one (decision 20
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -22,6 +23,7 @@ from typing import Any
 
 from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section
 from talk.emulator.base import Clock, Emulator
+from talk.harness.checklist import PAIRED
 from talk.harness.documents import load_document, resolve_document
 from talk.harness.items import ItemInfo
 from talk.harness.outcomes import ManualCheck, Unsupported
@@ -60,6 +62,9 @@ class RecordType:
     system: str  # system key
     entity: EntityProfile
     ref: EntityRef | None  # the document's reference, when a document names it
+    # `paired Freshteam Employee`: in a section from an entity to itself, the record the
+    # sync paired with the seeded one (both have one slot, so the phrase tells them apart)
+    paired: bool = False
 
     @property
     def slot(self) -> tuple[str, str]:
@@ -173,6 +178,9 @@ class ScenarioContext:
     def record_type(self, phrase: str) -> RecordType:
         """`Keap Companies`, `Custom Contact`, `Exact Online Accounts (organisation data)`."""
         wanted = _norm(phrase)
+        if wanted.startswith(PAIRED):
+            kind = self.record_type(phrase.strip()[len(PAIRED):])
+            return dataclasses.replace(kind, phrase=phrase, paired=True)
         for ref in self._refs():
             forms = {_norm(ref.display), _norm(f"{ref.label} {ref.entity}"),
                      _norm(f"{ref.system} {ref.entity}")}
@@ -228,14 +236,16 @@ class ScenarioContext:
         return ref
 
     def seeded_of(self, kind: RecordType) -> list[Ref]:
-        return [ref for seeded_kind, ref in self.seeded if seeded_kind.slot == kind.slot]
+        return [ref for seeded_kind, ref in self.seeded
+                if seeded_kind.slot == kind.slot and seeded_kind.paired == kind.paired]
 
     def linked(self, kind: RecordType) -> Ref | None:
-        """The record of this kind linked to a record the scenario seeded."""
-        for _, ref in self.seeded:
-            if ref.slot == kind.slot:
+        """The record of this kind linked to a record the scenario seeded (for a paired
+        kind: the record paired with the seeded one of its own entity)."""
+        for seeded_kind, ref in self.seeded:
+            if (ref.slot == kind.slot) != kind.paired or seeded_kind.paired:
                 continue
-            linked = self.store.cluster_of(ref).get(kind.slot)
+            linked = self.store.counterpart(ref, kind.slot)
             if linked is not None:
                 return Ref(*kind.slot, linked)
         return None
@@ -273,6 +283,13 @@ class ScenarioContext:
         if current is None:
             return every
         return [current, *(pair for pair in every if pair[1] is not current[1])]
+
+    def target_type(self, section: Section) -> RecordType:
+        """The record kind a section writes to: `paired ...` when it is its source's own."""
+        target = self.record_type(section.target.display)
+        if target.slot == self.record_type(section.source.display).slot:
+            return dataclasses.replace(target, phrase=PAIRED + target.phrase, paired=True)
+        return target
 
     def sections_with(self, kind: RecordType) -> list[tuple[Dataflow, Section]]:
         """Sections that name this record kind as source or target, the item's own first."""

@@ -58,7 +58,7 @@ def system_received(talk_context: ScenarioContext, system: str, path: str,
     where = _where(talk_context, row, talk_context.shown(dataflow))
     _refuse_unfit(where, section, row)
     documented = DataType.parse(_FRIENDLY_TYPES.get(dtype.strip(), dtype))
-    target = talk_context.record_type(section.target.display)
+    target = talk_context.target_type(section)
     resource = target.entity.resource
     found = _sent_value(talk_context, key, path, resource)
     if found is None:
@@ -78,7 +78,7 @@ def system_did_not_receive(talk_context: ScenarioContext, system: str, path: str
     key = talk_context.system_of(system)
     dataflow, section, row = talk_context.find_row(key, path)
     where = _where(talk_context, row, talk_context.shown(dataflow))
-    target = talk_context.record_type(section.target.display)
+    target = talk_context.target_type(section)
     ref = talk_context.record_ref(target)  # the record must be linked to say anything
     found = _sent_value(talk_context, key, path, target.entity.resource)
     if found is not None:

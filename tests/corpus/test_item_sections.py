@@ -53,3 +53,20 @@ def test_every_row_gets_its_own_condition_value_seeded(pytester: pytest.Pytester
     rows = {i["text"].split(" -> ")[1].split()[0]: i["status"] for i in found
             if i["kind"] == "property"}
     assert rows == {"personName": "passed", "companyName": "passed", "code": "passed"}, found
+
+
+SAME_ENTITY = document("Alpha", "Alpha", section(
+    "Alpha Contact", "Alpha Contact", [("name", "fullName", '"string"'),
+                                       ("email", "email", '"string"')],
+    merge=[("email", "email")]))
+
+
+def test_a_section_from_an_entity_to_itself_checks_the_paired_record(
+        pytester: pytest.Pytester) -> None:
+    found = items(run_checklist(pytester, {"alpha-alpha.rst": SAME_ENTITY}))
+    assert {i["kind"] for i in found} >= {"synchronized", "merge", "edited_in_source",
+                                          "edited_in_target", "property"}
+    assert {i["status"] for i in found} == {"passed"}, [
+        (i["kind"], i["message"]) for i in found if i["status"] != "passed"]
+    feature = (pytester.path / "features" / "alpha-alpha.feature").read_text(encoding="utf-8")
+    assert "is linked to exactly one paired Alpha Contact" in feature
