@@ -234,6 +234,10 @@ class SyncEngine:
                 if ref.slot == group.slot:
                     self._retry(group, ref, current)
             self._send_creates(current)  # before the read, which may fail
+        if entity.unsupported:  # the API has no such entity: nothing to read or write
+            for flow in group.as_source + group.as_target:
+                self._note("unsupported", flow, None, entity.unsupported)
+            return
         cursor = self.store.cursor(*group.slot)
         self.progress(f"reading {name}" + (f" changed since {cursor}" if cursor else ""))
         current.read.add(group.slot)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from talk.dataflow.lint import unsupported_reason
+from talk.dataflow.lint import entity_not_in_api, unsupported_reason
 from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section, Shape
 from talk.sync.keys import is_key, is_reference
 from talk.systems.profile import EntityProfile
@@ -61,6 +61,9 @@ class Flow:
 
 def _unsupported_reason(section: Section, target: EntityProfile) -> str | None:
     """Decision 8, in the words `talk lint` uses for the same section."""
+    missing = entity_not_in_api(section)
+    if missing:
+        return missing
     if section.shape.creates and not target.can_create:
         return f"{section.target.display} cannot be created through the {target.system} API"
     return unsupported_reason(section)
