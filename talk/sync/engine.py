@@ -427,7 +427,10 @@ class SyncEngine:
             a_out = to_target(a_val, row.type)
             last = (state or {}).get(key)
             write_b = write_a = False
-            if last is None:
+            if last is None and state is not None and row.source.condition is None:
+                pass  # a row added to (or retargeted in) a synced mapping: today's values
+                # are its baseline, so neither side's edits are overwritten
+            elif last is None:
                 write_b = a_val is not None and not same_value(a_out, b_val, row.type)
             else:
                 a_changed = not same_value(a_val, last["a"], row.type)
@@ -580,7 +583,8 @@ class SyncEngine:
 
 
 def _row_key(row: PropertyRow) -> str:
-    return f"{row.line}"
+    """What a row maps (not its line), so a document edit elsewhere keeps its state."""
+    return f"{row.source.written.strip()} -> {row.target.written.strip()}"
 
 
 def _value(record: Record, path: str) -> Any:
