@@ -39,7 +39,10 @@ class Ref:
 
 @dataclass(frozen=True)
 class Intent:
-    """A create about to be sent: kept until its answer is linked (decision 13)."""
+    """A create about to be sent: kept until its answer is linked or known lost.
+
+    `evidence` names the ids the target held before the create (see `add_evidence`): only a
+    record that is not among them can be the one created."""
 
     id: int
     section: str
@@ -47,6 +50,7 @@ class Intent:
     target_system: str
     target_entity: str
     payload: dict[str, Any]
+    evidence: int | None = None
 
 
 class ClusterConflict(Exception):
@@ -101,7 +105,19 @@ class LinkStore(ABC):
 
     @abstractmethod
     def add_intent(self, section: str, source: Ref, target_system: str, target_entity: str,
-                   payload: dict[str, Any]) -> int: ...
+                   payload: dict[str, Any], evidence: int | None = None) -> int: ...
+
+    @abstractmethod
+    def add_evidence(self, system: str, entity: str, ids: list[str]) -> int:
+        """Remember the ids an entity held before creates into it; returns its number."""
+
+    @abstractmethod
+    def evidence(self, number: int) -> frozenset[str]:
+        """The ids remembered under `number` (empty if pruned)."""
+
+    @abstractmethod
+    def prune_evidence(self) -> None:
+        """Forget evidence that no pending intent refers to."""
 
     @abstractmethod
     def remove_intent(self, intent_id: int) -> None: ...
@@ -175,6 +191,10 @@ CREATE TABLE IF NOT EXISTS intents (
     id INTEGER PRIMARY KEY AUTOINCREMENT, section TEXT NOT NULL, source TEXT NOT NULL,
     target_system TEXT NOT NULL, target_entity TEXT NOT NULL, payload TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS evidence (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, system TEXT NOT NULL, entity TEXT NOT NULL,
+    ids TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS retries (
     ref TEXT PRIMARY KEY, message TEXT NOT NULL
 );
@@ -211,6 +231,9 @@ class SqliteLinkStore(LinkStore):
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(intents)")}
+        if "evidence" not in columns:  # a store written before intents carried evidence
+            self._db.execute("ALTER TABLE intents ADD COLUMN evidence INTEGER")
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS run_marks (kind TEXT NOT NULL, "
                          "key TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
         self._depth = 0
@@ -362,13 +385,13 @@ class SqliteLinkStore(LinkStore):
                 (system, entity, cursor))
 
     def add_intent(self, section: str, source: Ref, target_system: str, target_entity: str,
-                   payload: dict[str, Any]) -> int:
+                   payload: dict[str, Any], evidence: int | None = None) -> int:
         with self.transaction():
             cur = self._db.execute(
-                "INSERT INTO intents (section, source, target_system, target_entity, payload) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO intents (section, source, target_system, target_entity, payload, "
+                "evidence) VALUES (?, ?, ?, ?, ?, ?)",
                 (section, _key(source), target_system, target_entity,
-                 json.dumps(payload, sort_keys=True)))
+                 json.dumps(payload, sort_keys=True), evidence))
         self.flush()  # durable before the create is sent (decision 13)
         return int(cur.lastrowid or 0)
 
@@ -378,10 +401,26 @@ class SqliteLinkStore(LinkStore):
 
     def intents(self) -> list[Intent]:
         rows = self._db.execute(
-            "SELECT id, section, source, target_system, target_entity, payload "
+            "SELECT id, section, source, target_system, target_entity, payload, evidence "
             "FROM intents ORDER BY id")
-        return [Intent(int(i), s, _ref(src), ts, te, json.loads(p))
-                for i, s, src, ts, te, p in rows]
+        return [Intent(int(i), s, _ref(src), ts, te, json.loads(p), ev)
+                for i, s, src, ts, te, p, ev in rows]
+
+    def add_evidence(self, system: str, entity: str, ids: list[str]) -> int:
+        with self.transaction():
+            cur = self._db.execute(
+                "INSERT INTO evidence (system, entity, ids) VALUES (?, ?, ?)",
+                (system, entity, json.dumps(sorted(ids))))
+        return int(cur.lastrowid or 0)
+
+    def evidence(self, number: int) -> frozenset[str]:
+        row = self._db.execute("SELECT ids FROM evidence WHERE id=?", (number,)).fetchone()
+        return frozenset(json.loads(row[0])) if row else frozenset()
+
+    def prune_evidence(self) -> None:
+        with self.transaction():
+            self._db.execute("DELETE FROM evidence WHERE id NOT IN (SELECT evidence FROM "
+                             "intents WHERE evidence IS NOT NULL)")
 
     def add_retry(self, ref: Ref, message: str) -> None:
         with self.transaction():
