@@ -7,7 +7,9 @@ cluster, and a cluster holds at most one record per (system, entity). SQLite by 
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 import time
 from abc import ABC, abstractmethod
@@ -18,7 +20,8 @@ from json.encoder import encode_basestring_ascii as _quoted
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ClusterConflict", "Intent", "LinkStore", "Ref", "SqliteLinkStore"]
+__all__ = ["ClusterConflict", "Intent", "LinkStore", "Ref", "RunLock", "SqliteLinkStore",
+           "StateError", "StateLocked"]
 
 
 @dataclass(frozen=True, order=True)
@@ -55,6 +58,83 @@ class Intent:
 
 class ClusterConflict(Exception):
     """Linking would put two records of one (system, entity) into one cluster."""
+
+
+class StateError(Exception):
+    """The state file cannot be used: one line saying which file and what to do."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{path}: {problem}")
+
+    @classmethod
+    def of(cls, path: str | Path, exc: BaseException) -> StateError:
+        """The reader's words for what SQLite (or the file system) reported."""
+        name = getattr(exc, "sqlite_errorname", "")
+        if name.startswith("SQLITE_FULL"):
+            problem = ("the disk is full (or the state file reached its size limit); free "
+                       "space and run again: the run resumes where it stopped")
+        elif name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+            problem = ("not a talk state file, or a corrupt one; restore it from a backup "
+                       "(moving it away starts over and forgets every link)")
+        elif name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM",
+                              "SQLITE_AUTH")) or isinstance(exc, OSError):
+            problem = ("cannot be opened for reading and writing; check the permissions of "
+                       "the file and its folder")
+        elif name.startswith("SQLITE_BUSY"):
+            problem = "locked by another program for too long; try again"
+        else:
+            problem = f"cannot be used ({name or type(exc).__name__})"
+        return cls(path, problem)
+
+
+class StateLocked(StateError):
+    """Another run holds the state file's lock."""
+
+
+class RunLock:
+    """One run per state file: an OS lock on `<state>.lock`, held for the run.
+
+    The operating system releases it when the holding process ends in any way, `kill -9`
+    included, so a lock left by a killed run never blocks. The file holds the holder's
+    process id, for the message a waiting run gives up with."""
+
+    def __init__(self, state: str | Path, wait: float = 30.0, poll: float = 0.1) -> None:
+        self.path = Path(f"{state}.lock")
+        self.state = str(state)
+        self.wait = wait
+        self.poll = poll
+        self._fd: int | None = None
+
+    def __enter__(self) -> RunLock:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StateError.of(self.state, exc) from None
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                    os.close(fd)
+                    who = f"process {holder}" if holder.isdigit() else "another process"
+                    raise StateLocked(self.state, f"in use by another run ({who}); waited "
+                                      f"{self.wait:g} s; try again when it ends") from None
+                time.sleep(self.poll)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            os.close(self._fd)  # closing releases the lock
+            self._fd = None
 
 
 class LinkStore(ABC):
@@ -224,6 +304,12 @@ class SqliteLinkStore(LinkStore):
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        try:
+            self._open()
+        except (sqlite3.Error, OSError) as exc:
+            raise StateError.of(self.path, exc) from None
+
+    def _open(self) -> None:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, isolation_level=None)
@@ -267,8 +353,11 @@ class SqliteLinkStore(LinkStore):
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK TO talk_transaction")
-            self._db.execute("RELEASE talk_transaction")
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK TO talk_transaction")
+                self._db.execute("RELEASE talk_transaction")
+            else:  # SQLite ended it (a full disk does): the batch is gone, report the cause
+                self._batch_started = None
             raise
         else:
             self._db.execute("RELEASE talk_transaction")
@@ -281,8 +370,9 @@ class SqliteLinkStore(LinkStore):
 
     def flush(self) -> None:
         if self._batch_started is not None and not self._depth:
-            self._db.execute("COMMIT")
             self._batch_started = None
+            if self._db.in_transaction:  # else SQLite rolled it back after an error
+                self._db.execute("COMMIT")
 
     def _cluster_id(self, ref: Ref) -> int | None:
         row = self._db.execute(
