@@ -13,6 +13,7 @@ from typing import Any
 
 from talk.config import ConfigError, load_config, token_variable
 from talk.connectors import AuthError, Connector, connector_for
+from talk.connectors.base import BadToken, RetryPolicy
 from talk.dataflow import DataflowError, parse_file
 from talk.dataflow.model import Dataflow
 from talk.sync.emulated import EmulatedSystems, systems_named
@@ -108,7 +109,8 @@ def _connectors(args: argparse.Namespace, dataflows: Sequence[Dataflow]) -> dict
         if not system.token:
             print(f"talk sync: warning: {token_variable(profile.key)} is not set; "
                   f"{profile.key} will refuse the requests", file=sys.stderr)
-        connectors[profile.key] = connector_for(profile, system.base_url, system.token)
+        connectors[profile.key] = connector_for(profile, system.base_url, system.token,
+                                                retry=RetryPolicy(**system.network))
     if missing:
         where = config.path or "talk.toml"
         raise ConfigError(where, None, "no base_url for " + ", ".join(
@@ -167,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"talk sync: {StateError.of(args.state or '.talk/state.db', exc)}",
               file=sys.stderr)
         return 2
-    except (DataflowError, ConfigError, StateError) as exc:
+    except (DataflowError, ConfigError, StateError, BadToken) as exc:
         progress.done()
         print(f"talk sync: {exc}", file=sys.stderr)
         return 2
