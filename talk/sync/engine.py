@@ -39,7 +39,7 @@ from talk.types.compare import same_value
 __all__ = ["MAX_PASSES", "SyncEngine"]
 
 MAX_PASSES = 6
-CREATE_BATCH = 200  # creates whose intents are committed together (decision 13)
+CREATE_BATCH = 200  # creates whose intents are committed together
 Record = dict[str, Any]
 _RECORD_ERRORS = (ApiError, RetriesExhausted, CoercionError, ClusterConflict, PathError)
 
@@ -326,7 +326,7 @@ class SyncEngine:
     def _send_creates(self, current: _Pass) -> None:
         """Record the queued creates' intents in one commit, then send them one by one.
 
-        Decision 13 needs each intent durable before its create is sent; committing them a
+        Each intent must be durable before its create is sent; committing them a
         batch at a time keeps that promise without a commit per record."""
         batch, self._pending = self._pending, []
         self._pending_keys.clear()
@@ -640,7 +640,7 @@ class SyncEngine:
         )
         return source_wins
 
-    # -- crash recovery (decision 13) -----------------------------------------------------
+    # -- crash recovery: creates whose answer was lost ----------------------------------
 
     def _resolve_intents(self, *, slot: tuple[str, str] | None = None,
                          only: Collection[int] | None = None, settle: bool = False) -> set[int]:

@@ -362,7 +362,7 @@ class SqliteLinkStore(LinkStore):
     # Transactions are grouped into one SQLite commit (a commit costs more than the rest of
     # a record's bookkeeping): each is a savepoint inside the open batch, and the batch
     # commits every BATCH_TRANSACTIONS transactions or BATCH_SECONDS, when an intent is
-    # added (it must be durable before its create is sent, decision 13), on flush and on
+    # added (it must be durable before its create is sent), on flush and on
     # close. A crash loses at most the open batch: the same state as a crash before those
     # writes, which the run after it repairs (intents resolve, unsaved syncs recompare).
     BATCH_TRANSACTIONS = 500
@@ -539,7 +539,7 @@ class SqliteLinkStore(LinkStore):
                 "evidence) VALUES (?, ?, ?, ?, ?, ?)",
                 (section, _key(source), target_system, target_entity,
                  json.dumps(payload, sort_keys=True), evidence))
-        self.flush()  # durable before the create is sent (decision 13)
+        self.flush()  # durable before the create is sent
         return int(cur.lastrowid or 0)
 
     def remove_intent(self, intent_id: int) -> None:

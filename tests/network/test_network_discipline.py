@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from talk.cli import main
+from talk.config import ConfigError, load_config
 from talk.connectors import connector_for
 from talk.connectors.base import (
     BadToken,
@@ -166,3 +167,17 @@ def test_a_base_url_with_user_and_password_is_refused_unprinted(
     assert code == 2
     assert "pa55word" not in err and "user:password@" in err
     assert f"{config}:1" in err
+
+
+def test_network_bounds_come_from_talk_toml(tmp_path: Path) -> None:
+    config = tmp_path / "talk.toml"
+    config.write_text('[systems.keap]\nbase_url = "https://k.example"\ntimeout = 5\n'
+                      "max_total = 20\nmax_retry_after = 30\nmax_pages = 50\n",
+                      encoding="utf-8")
+    policy = RetryPolicy(**load_config(config, env={}).system("keap").network)
+    assert (policy.timeout, policy.max_total, policy.max_retry_after, policy.max_pages) == (
+        5, 20, 30, 50)
+    config.write_text('[systems.keap]\nbase_url = "https://k.example"\nmax_pages = 0\n',
+                      encoding="utf-8")
+    with pytest.raises(ConfigError, match="max_pages must be a positive whole number"):
+        load_config(config, env={})
