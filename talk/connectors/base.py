@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from talk.systems.profile import EntityProfile, SystemProfile
 from talk.systems.timestamps import parse_iso_timestamp
@@ -336,6 +337,10 @@ class Connector(ABC):
                 chunks.append(chunk)
                 if time.monotonic() > deadline:
                     raise _Overdue
+        except urllib3.exceptions.ReadTimeoutError:
+            raise requests.Timeout("read timed out") from None
+        except (urllib3.exceptions.HTTPError, OSError):
+            raise requests.ConnectionError("the connection broke off") from None
         finally:
             response.close()
         response._content = b"".join(chunks)  # read in full: .json() and .text work

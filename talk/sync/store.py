@@ -236,6 +236,14 @@ class LinkStore(ABC):
         """Pending create intents, oldest first."""
 
     @abstractmethod
+    def refusal(self, key: str) -> tuple[str, str] | None:
+        """The (payload digest, answer) of the last write an API refused under `key`."""
+
+    @abstractmethod
+    def set_refusal(self, key: str, digest: str, message: str) -> None:
+        """Remember a refused write, so the same write is not sent again on every run."""
+
+    @abstractmethod
     def add_retry(self, ref: Ref, message: str) -> None:
         """Remember a record that failed, to process it again next run."""
 
@@ -308,6 +316,9 @@ CREATE TABLE IF NOT EXISTS evidence (
     id INTEGER PRIMARY KEY AUTOINCREMENT, system TEXT NOT NULL, entity TEXT NOT NULL,
     ids TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS refusals (
+    key TEXT PRIMARY KEY, digest TEXT NOT NULL, message TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS retries (
     ref TEXT PRIMARY KEY, message TEXT NOT NULL
 );
@@ -568,6 +579,16 @@ class SqliteLinkStore(LinkStore):
         with self.transaction():
             self._db.execute("DELETE FROM evidence WHERE id NOT IN (SELECT evidence FROM "
                              "intents WHERE evidence IS NOT NULL)")
+
+    def refusal(self, key: str) -> tuple[str, str] | None:
+        row = self._db.execute("SELECT digest, message FROM refusals WHERE key=?",
+                               (key,)).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    def set_refusal(self, key: str, digest: str, message: str) -> None:
+        with self.transaction():
+            self._db.execute("INSERT OR REPLACE INTO refusals (key, digest, message) "
+                             "VALUES (?, ?, ?)", (key, digest, message))
 
     def add_retry(self, ref: Ref, message: str) -> None:
         with self.transaction():

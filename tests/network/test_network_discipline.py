@@ -54,7 +54,7 @@ def test_a_dripping_server_is_given_up_within_the_total_deadline() -> None:
         worker.join(timeout=6)  # one byte per 0.1 s: the answer alone takes 20 s
         assert not worker.is_alive(), "the read outlived its deadline"
         assert isinstance(outcome[0], RetriesExhausted)
-        assert time.monotonic() - started < 3
+        assert time.monotonic() - started < 4
         assert TOKEN not in str(outcome[0])
 
 
