@@ -6,6 +6,7 @@ changes, writes, and signals rate limits; the retry loop lives here once.
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import json as jsonlib
 import random
@@ -234,7 +235,14 @@ class Connector(ABC):
         try:
             return max(0.0, float(value))
         except ValueError:
+            pass
+        try:  # the other form HTTP allows: a date
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
             return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
     def error_message(self, response: requests.Response) -> str:
         """The API's own error message from an error body."""

@@ -4,9 +4,11 @@ credentials sent only to the configured host and never shown."""
 
 from __future__ import annotations
 
+import email.utils
 import json
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -114,6 +116,17 @@ def test_retry_after_is_honoured_as_given() -> None:
                                   retry=RetryPolicy(sleep=sleeps.append))
         assert list(connector.list_all(ITEMS)) == []
     assert sleeps == [120.0]
+
+
+def test_a_retry_after_date_is_honoured() -> None:
+    sleeps: list[float] = []
+    when = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=100),
+                                       usegmt=True)
+    with _limited(when) as server:
+        connector = connector_for(PROFILE, server.url, TOKEN,
+                                  retry=RetryPolicy(sleep=sleeps.append))
+        assert list(connector.list_all(ITEMS)) == []
+    assert len(sleeps) == 1 and 95 <= sleeps[0] <= 100
 
 
 def test_a_retry_after_beyond_the_bound_stops_with_when_to_retry() -> None:
