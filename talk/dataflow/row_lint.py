@@ -111,9 +111,11 @@ def competition_findings(dataflows: Sequence[Dataflow]) -> dict[str, list[Findin
         target = own.section.target
         others = {p.dataflow.path for p in places} != {own.dataflow.path}
         rows = ", ".join(p.shown(several and others) for p in places[1:])
+        kept = min(places, key=lambda p: (str(p.dataflow.path), p.row.line))
         message = (f"{own.shown(False)} and {rows} write {target.label or target.system} "
                    f"{target.entity} {own.row.target.path} from different sources: only one "
-                   f"value can be kept")
+                   f"value can be kept (the sync keeps the row listed first, by document "
+                   f"and line: {kept.shown(several and others)})")
         found.setdefault(own.dataflow.path, []).append(Finding(own.row.line, "warning", message))
     return found
 

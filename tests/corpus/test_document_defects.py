@@ -94,3 +94,13 @@ def test_lint_warns_when_an_entity_merges_with_itself_on_its_own_id(
     out = [line for line in _lint(capsys, path) if "never merges with itself" in line]
     assert len(out) == 1 and out[0].startswith(f"{path}:26: warning: the merge criterion "
                                                f"id = id at line 26"), out
+
+
+def test_lint_says_which_competing_row_the_sync_keeps(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    alpha = write_document(tmp_path, "alpha-beta.rst", TWO_WRITERS)
+    gamma = write_document(tmp_path, "gamma-beta.rst", OTHER_WRITER)
+    warnings = [line for line in _lint(capsys, gamma, alpha) if "only one value" in line]
+    assert len(warnings) == 3
+    assert all(line.endswith(f"the sync keeps the row listed first, by document and line: "
+                             f"{alpha} line 27 (nickname -> name))") for line in warnings)
