@@ -24,7 +24,7 @@ def _linked_target(talk_context: ScenarioContext, record: str, other: str
     source = talk_context.record_type(record)
     target = talk_context.record_type(other)
     source_ref = talk_context.record_ref(source)
-    linked = talk_context.store.cluster_of(source_ref).get(target.slot)
+    linked = talk_context.store.counterpart(source_ref, target.slot)
     if linked is None:
         talk_context.explain_missing_link(target)
         raise AssertionError(f"{source.phrase} {source_ref.id} is linked to no {target.phrase}"
