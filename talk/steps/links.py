@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not at im
 
 
 def _created_by_sync(talk_context: ScenarioContext, kind: RecordType) -> list[str]:
-    seeded = {ref.id for ref in talk_context.seeded_of(kind)}
+    seeded = {ref.id for _, ref in talk_context.seeded if ref.slot == kind.slot}
     emulator = talk_context.emulator(kind.system)
     entity = emulator.entity(kind.entity.name)
     return [emulator.id_of(entity, r) for r in emulator.records(kind.entity.name)
@@ -67,7 +67,7 @@ def only_the_linked_was_updated(talk_context: ScenarioContext, record: str) -> N
     resource = talk_context.emulator(kind.system).entity(kind.entity.name).resource
     last = len(talk_context.reports)
     writes = [s for s in talk_context.sent if s.system == kind.system and s.run == last
-              and resource.lower() in s.path.lower()]
+              and s.writes_to(resource)]
     stray = [s for s in writes if s.method == "POST" or ref.id.lower() not in
              (s.path + str(s.body)).lower()]
     if stray:

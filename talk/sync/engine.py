@@ -14,6 +14,7 @@ again until its values change.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
@@ -23,7 +24,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from talk.connectors.base import ApiError, AuthError, Connector, RetriesExhausted
+from talk.connectors.base import AmbiguousWrite, ApiError, AuthError, Connector, RetriesExhausted
 from talk.dataflow.model import Dataflow, PropertyPath, PropertyRow
 from talk.sync.flows import (
     Competition,
@@ -38,7 +39,7 @@ from talk.sync.flows import (
 from talk.sync.keys import is_key, names_entity, referenced_entity
 from talk.sync.paths import MISSING, PathError, condition_holds, get_path, set_path, top_level
 from talk.sync.report import Detail, RunReport, SectionCounts
-from talk.sync.store import ClusterConflict, LinkStore, Ref
+from talk.sync.store import ClusterConflict, Intent, LinkStore, Ref
 from talk.sync.values import same_synced
 from talk.systems.profile import EntityProfile
 from talk.types.coerce import CoercionError, to_source, to_target
@@ -48,7 +49,7 @@ from talk.types.values import show
 __all__ = ["MAX_PASSES", "SyncEngine"]
 
 MAX_PASSES = 20  # chains of sections through twins take 8 passes over the 115 sample documents
-CREATE_BATCH = 200  # creates whose intents are committed together (decision 13)
+CREATE_BATCH = 200  # creates whose intents are committed together
 Record = dict[str, Any]
 
 
@@ -124,6 +125,9 @@ class SyncEngine:
         self._pending_keys: set[tuple[tuple[str, str], Ref]] = set()
         self._noted: set[tuple[str, str, str]] = set()
         self._merge_index: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self._evidence: dict[tuple[str, str], int] = {}  # per target slot, this run
+        self._orphans: set[tuple[str, str]] = set()  # slots with a create answer lost
+        self._unknown: set[tuple[tuple[str, str], Ref]] = set()  # outcome unknown
         self._run_started = now()
         self._pass = _Pass()
         self._sections_of: dict[tuple[str, str], int] = {}  # slot -> sections naming it
@@ -148,12 +152,13 @@ class SyncEngine:
         self._pending, self._pending_keys = [], set()
         self._noted = set()
         self._merge_index = {}
+        self._evidence, self._orphans, self._unknown = {}, set(), set()
         self._run_started = self.now()
         requests_before = self._request_total()
         writes_before = self._write_total()
 
         try:
-            self._resolve_intents()
+            self._resolve_intents(settle=True)
             for number in range(MAX_PASSES):
                 current = self._pass = _Pass()
                 self._report.passes = number + 1
@@ -162,6 +167,7 @@ class SyncEngine:
                 self._merge_index = {}
                 if current.unseen == 0:  # every record written was read after its write
                     break
+            self.store.prune_evidence()
         finally:
             self.store.flush()  # the store may batch its commits
         self._report.requests = self._request_total() - requests_before
@@ -238,6 +244,8 @@ class SyncEngine:
             for flow in group.as_source + group.as_target:
                 self._note("unsupported", flow, None, entity.unsupported)
             return
+        if group.slot in self._orphans and not self._settle_orphans(group):
+            return
         cursor = self.store.cursor(*group.slot)
         self.progress(f"reading {name}" + (f" changed since {cursor}" if cursor else ""))
         current.read.add(group.slot)
@@ -261,6 +269,25 @@ class SyncEngine:
             return
         self.store.set_cursor(*group.slot, next_cursor)
         self.progress(f"read {count} {name} record(s)")
+
+    def _settle_orphans(self, group: EntityGroup) -> bool:
+        """Link records whose create answer was lost before `group` is read as a source, so
+        an orphan is never taken for a new source record; False (and reported) while one
+        stays unresolved: the entity is then read next run."""
+        with contextlib.suppress(ApiError, RetriesExhausted):
+            self._resolve_intents(slot=group.slot, settle=False)
+        if not any((i.target_system, i.target_entity) == group.slot
+                   and (group.slot, i.source) not in self._unknown
+                   for i in self.store.intents()):
+            self._orphans.discard(group.slot)
+            return True
+        name = f"{group.entity.system} {group.entity.name}"
+        for flow in group.as_source + group.as_target:
+            self._counts[flow.key].failed += 1
+            self._detail("failure", flow, group.entity, None,
+                         f"a create into {name} got no answer and its record was not found "
+                         f"yet; {name} is read again next run")
+        return False
 
     def _retry(self, group: EntityGroup, ref: Ref, current: _Pass) -> None:
         self.store.remove_retry(ref)
@@ -354,6 +381,8 @@ class SyncEngine:
                                "this record has no value for it")
         self._not_refused(_create_key(flow, ref), flow.target.system, payload)
         key = (flow.target_slot, ref)
+        if key in self._unknown:
+            return  # an earlier create's outcome is unknown: never risk a second one
         if key in self._pending_keys:
             return  # another section already queued this record's create into that entity
         self._pending_keys.add(key)
@@ -364,19 +393,40 @@ class SyncEngine:
     def _send_creates(self, current: _Pass) -> None:
         """Record the queued creates' intents in one commit, then send them one by one.
 
-        Decision 13 needs each intent durable before its create is sent; committing them a
+        Each intent must be durable before its create is sent; committing them a
         batch at a time keeps that promise without a commit per record."""
         batch, self._pending = self._pending, []
         self._pending_keys.clear()
         if not batch:
             return
+        refused: dict[tuple[str, str], Exception] = {}
+        for pending in batch:
+            slot = pending.flow.target_slot
+            if slot not in self._evidence and slot not in refused:
+                try:
+                    self._evidence[slot] = self._take_evidence(pending.flow.target)
+                except (ApiError, RetriesExhausted) as exc:
+                    refused[slot] = exc
         with self.store.transaction():
-            intents = [self.store.add_intent(p.flow.key, p.ref, *p.flow.target_slot, p.payload)
-                       for p in batch]
+            intents = [self.store.add_intent(p.flow.key, p.ref, *p.flow.target_slot, p.payload,
+                                             self._evidence[p.flow.target_slot])
+                       if p.flow.target_slot in self._evidence else 0 for p in batch]
         self.store.flush()
         for pending, intent in zip(batch, intents, strict=True):
+            if not intent:
+                self._guarded(pending.flow, pending.ref,
+                              partial(_raise, refused[pending.flow.target_slot]))
+                continue
             self._guarded(pending.flow, pending.ref,
                           partial(self._send_create, pending, intent, current))
+
+    def _take_evidence(self, entity: EntityProfile) -> int:
+        """Remember every id the target holds before this run's first create into it: on a
+        lost answer only a record outside them can be the one created (emulator and API
+        clocks are not wall clocks, so ids are the evidence, not times)."""
+        connector = self.connector(entity.system)
+        ids = [connector.record_id(entity, record) for record in connector.list_all(entity)]
+        return self.store.add_evidence(entity.system, entity.name, ids)
 
     def _send_create(self, pending: _PendingCreate, intent: int, current: _Pass) -> None:
         flow, ref = pending.flow, pending.ref
@@ -386,6 +436,17 @@ class SyncEngine:
         connector = self.connector(flow.target.system)
         try:
             created = connector.create(flow.target, pending.payload)
+        except AmbiguousWrite:
+            try:  # find it now, before anything reads that entity as a source
+                found = intent in self._resolve_intents(slot=flow.target_slot, only={intent})
+            except (ApiError, RetriesExhausted):
+                found = False
+            if not found:
+                self._orphans.add(flow.target_slot)
+                raise
+            if flow.target_slot in current.read:
+                current.unseen += 1
+            return
         except ApiError as exc:
             self.store.remove_intent(intent)  # refused: certainly not created
             self._remember_refusal(_create_key(flow, ref), pending.payload, exc)
@@ -634,7 +695,10 @@ class SyncEngine:
                     new_state[key] = last
                 continue
             write_b = write_a = False
-            if last is None:
+            if last is None and state is not None and row.source.condition is None:
+                pass  # a row added to (or retargeted in) a synced mapping: today's values
+                # are its baseline, so neither side's edits are overwritten
+            elif last is None:
                 write_b = a_val is not None and not same_synced(a_out, b_val, row.type)
             else:
                 a_changed = not same_synced(a_val, last["a"], row.type)
@@ -751,41 +815,73 @@ class SyncEngine:
         )
         return source_wins
 
-    # -- crash recovery (decision 13) -----------------------------------------------------
+    # -- crash recovery: creates whose answer was lost ----------------------------------
 
-    def _resolve_intents(self) -> None:
-        intents = self.store.intents()
-        if not intents:
-            return
+    def _resolve_intents(self, *, slot: tuple[str, str] | None = None,
+                         only: Collection[int] | None = None, settle: bool = False) -> set[int]:
+        """Link each pending create's record, found by evidence: not in the target before the
+        create, unlinked, and holding the payload sent. Intents with the same payload are
+        matched to such records in the order both were made. Where no record qualifies the
+        create never happened: `settle` (at the start of a run, when no answer can still
+        come) forgets the intent so the record is created again. Where more records qualify
+        than intents explain, the outcome is unknown: reported, the intent kept, and nothing
+        created for that source. Returns the intents linked."""
+        intents = [i for i in self.store.intents()
+                   if (slot is None or (i.target_system, i.target_entity) == slot)
+                   and (only is None or i.id in only)]
+        linked: set[int] = set()
         claimed: set[Ref] = set()
-        listings: dict[tuple[str, str], list[Record]] = {}
-        for intent in intents:
+        listings: dict[tuple[str, str], list[tuple[Ref, Record]]] = {}
+        for position, intent in enumerate(intents):
             flow = self.flow_by_key.get(intent.section)
-            slot = (intent.target_system, intent.target_entity)
+            target_slot = (intent.target_system, intent.target_entity)
             if flow is None:
                 if intent.section not in self._documented:  # its section is gone
                     self.store.remove_intent(intent.id)
                 continue  # else outside this run's reach: the next full run resolves it
-            connector = self.connector(intent.target_system)
-            if slot not in listings:
-                self.progress(f"checking {len(intents)} unfinished create(s) in "
-                              f"{slot[0]} {slot[1]}")
-                listings[slot] = list(connector.list_all(flow.target))
-            match = None
-            for record in listings[slot]:
-                ref = Ref(*slot, connector.record_id(flow.target, record))
-                if ref in claimed or self.store.is_member(ref) or self.store.twin_of(ref):
-                    continue
-                if all(same_value(_value(record, path), value)
-                       for path, value in _leaves(intent.payload).items()):
-                    match = ref
-                    break
+            if self.store.counterpart(intent.source, target_slot) is not None:
+                self.store.remove_intent(intent.id)  # linked meanwhile
+                continue
+            if target_slot not in listings:
+                self.progress(f"checking unfinished create(s) in {target_slot[0]} "
+                              f"{target_slot[1]}")
+                connector = self.connector(intent.target_system)
+                listings[target_slot] = [
+                    (Ref(*target_slot, connector.record_id(flow.target, record)), record)
+                    for record in connector.list_all(flow.target)]
+            before = (self.store.evidence(intent.evidence) if intent.evidence is not None
+                      else None)
+            fits = [ref for ref, record in listings[target_slot]
+                    if ref not in claimed and ref.id not in (before or ())
+                    and not self.store.is_member(ref) and self.store.twin_of(ref) is None
+                    and _fits(record, intent.payload)]
+            twins = sum(1 for other in intents[position:]
+                        if (other.target_system, other.target_entity) == target_slot
+                        and other.payload == intent.payload)
+            match = _in_creation_order(fits, twins if before is not None else 1)
+            if (match is None and fits) or (before is None and not intent.payload and fits):
+                self._outcome_unknown(flow, intent, fits)
+                continue
+            if match is None:
+                if settle:
+                    self.store.remove_intent(intent.id)  # never created: create it again
+                continue
+            claimed.add(match)
             with self.store.transaction():
-                if match is not None and self.store.counterpart(intent.source, slot) is None:
-                    claimed.add(match)
-                    self._link(flow, intent.source, match)
-                    self._counts[intent.section].created += 1
+                self._link(flow, intent.source, match)
                 self.store.remove_intent(intent.id)
+            self._counts[intent.section].created += 1
+            linked.add(intent.id)
+        return linked
+
+    def _outcome_unknown(self, flow: Flow, intent: Intent, fits: list[Ref]) -> None:
+        self._unknown.add((flow.target_slot, intent.source))
+        self._counts[flow.key].failed += 1
+        self._detail("outcome_unknown", flow, None, intent.source,
+                     f"a create into {flow.target.system} {flow.target.name} got no answer "
+                     f"and {len(fits)} new records could be the one created; nothing was "
+                     "linked or created (delete the wrong ones, or link by hand)",
+                     data={"candidates": [ref.id for ref in fits]})
 
     # -- report helpers -------------------------------------------------------------------
 
@@ -822,13 +918,34 @@ def _digest(payload: Record) -> str:
 
 
 def _row_key(row: PropertyRow) -> str:
-    return f"{row.line}"
+    """What a row maps (not its line), so a document edit elsewhere keeps its state."""
+    return f"{row.source.written.strip()} -> {row.target.written.strip()}"
 
 
 def _value(record: Record, path: str) -> Any:
     """A property's value, with a missing one read as None."""
     value = get_path(record, path)
     return None if value is MISSING else value
+
+
+def _raise(exc: Exception) -> None:
+    raise exc
+
+
+def _fits(record: Record, payload: Record) -> bool:
+    return all(same_value(_value(record, path), value)
+               for path, value in _leaves(payload).items())
+
+
+def _in_creation_order(fits: list[Ref], twins: int) -> Ref | None:
+    """The record this intent created: the only one that fits, or, when `twins` intents
+    sent one after another share the payload and no more records fit than they explain,
+    the oldest (ids that are numbers grow with each create; other ids give no order)."""
+    if len(fits) == 1:
+        return fits[0]
+    if not fits or len(fits) > twins or not all(ref.id.isdigit() for ref in fits):
+        return None
+    return min(fits, key=lambda ref: int(ref.id))
 
 
 def _merge_key(value: Any) -> str:
