@@ -157,3 +157,17 @@ def test_a_record_that_keeps_failing_is_retried_next_run(tmp_path: Path) -> None
         assert run_sync(documents, systems, store).failed == 0
         assert 77.0 in [p.get("ProductPrice") for p in
                         systems.emulator("WebCRM").records("Products")]
+
+
+def test_a_retry_after_too_long_stops_that_entity_saying_when(tmp_path: Path) -> None:
+    documents = _documents()
+    with EmulatedSystems(documents) as systems:
+        _seed(systems)
+        webcrm = systems.emulator("WebCRM")
+        webcrm.retry_after_seconds = 900  # more than talk waits by default
+        webcrm.fail_next("/Products", n=1, status=429, method="GET")
+        report = run_sync(documents, systems, SqliteLinkStore(tmp_path / "state.db"))
+        stopped = [d for d in report.details if d.kind == "failure"]
+        assert stopped and all("Products" in d.message for d in stopped), stopped
+        assert all("retry after" in d.message and "UTC" in d.message for d in stopped)
+        assert len(webcrm.records("Organisations")) == 3  # the other entities went on
