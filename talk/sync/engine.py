@@ -36,6 +36,7 @@ from talk.sync.flows import (
     group_flows,
     unnamed_sections,
 )
+from talk.sync.keys import is_key, names_entity, referenced_entity
 from talk.sync.paths import MISSING, PathError, condition_holds, get_path, set_path, top_level
 from talk.sync.report import Detail, RunReport, SectionCounts
 from talk.sync.store import ClusterConflict, Intent, LinkStore, Ref
@@ -43,6 +44,7 @@ from talk.sync.values import same_synced
 from talk.systems.profile import EntityProfile
 from talk.types.coerce import CoercionError, to_source, to_target
 from talk.types.compare import same_value
+from talk.types.values import show
 
 __all__ = ["MAX_PASSES", "SyncEngine"]
 
@@ -53,6 +55,10 @@ Record = dict[str, Any]
 
 class _Unsupported(Exception):
     """A record that the target API cannot take (decision 8)."""
+
+
+class _Untranslated(Exception):
+    """A key or reference whose record has no linked counterpart in the other system."""
 
 
 class _Refused(Exception):
@@ -370,7 +376,7 @@ class SyncEngine:
     def _create(self, flow: Flow, ref: Ref, record: Record, current: _Pass) -> None:
         if flow.unsupported:
             raise _Unsupported(flow.unsupported)
-        payload, values = self._payload(flow, record)
+        payload, values = self._payload(flow, record, ref)
         present = {top_level(path) for path in _leaves(payload)}
         missing = flow.target.missing_required(present)
         if missing:
@@ -461,23 +467,100 @@ class SyncEngine:
             current.unseen += 1
         self.store.mark(f"synced {flow.key}", ref, target)
 
-    def _payload(self, flow: Flow, record: Record
+    def _payload(self, flow: Flow, record: Record, ref: Ref
                  ) -> tuple[Record, dict[str, tuple[PropertyRow, Any]]]:
         """The create payload (documented types) and, per row, the source value it came from."""
         payload: Record = {}
         values: dict[str, tuple[PropertyRow, Any]] = {}
         for row in self._rows_for(flow, record, None, record_id=None):
-            source_value = _value(record, row.source.path)
-            values[_row_key(row)] = (row, source_value)
+            source_value = self._read(flow.source, record, row.source.path, ref)
             if source_value is None:
+                values[_row_key(row)] = (row, source_value)
                 continue  # decision 9: a missing value is left out of a create
+            try:
+                out = self._outbound(flow, row, source_value, ref)
+            except _Untranslated as exc:
+                self._untranslated(flow, ref, row, str(exc))
+                continue  # not in the synced values: written once it can be translated
+            values[_row_key(row)] = (row, source_value)
             condition = row.target.condition
             if condition is not None and condition.path and condition.value is not None:
                 # the record created meets its rows' target conditions: the value goes where
                 # the document says (`Phones.Number` of the phone whose Type is Mobile)
                 set_path(payload, condition.path, condition.value.strip())
-            set_path(payload, row.target.path, to_target(source_value, row.type))
+            set_path(payload, row.target.path, out)
         return payload, values
+
+    # -- keys and references --------------------------------------------------------------
+
+    def _read(self, entity: EntityProfile, record: Record, path: str, ref: Ref | None) -> Any:
+        """A row's value; the record's own key is its id, however the API spells it."""
+        if ref is not None and is_key(entity, path):
+            return ref.id
+        return _value(record, path)
+
+    def _outbound(self, flow: Flow, row: PropertyRow, value: Any, holder: Ref,
+                  written: Ref | None = None) -> Any:
+        """A source value as the target gets it: a reference translated, then coerced."""
+        if row.line in flow.references:
+            value = self._translate(flow.source, holder, row.source.path, value,
+                                    flow.target.system, row.target.path, written)
+        return to_target(value, row.type)
+
+    def _inbound(self, flow: Flow, row: PropertyRow, value: Any, holder: Ref,
+                 current: Any, written: Ref) -> Any:
+        """A target value as the source gets it back: a reference translated, then coerced."""
+        if row.line in flow.references:
+            if is_key(flow.source, row.source.path):
+                raise _Untranslated(f"{row.source.path} is the key of "
+                                    f"{flow.section.source.display}; a sync never writes it")
+            value = self._translate(flow.target, holder, row.target.path, value,
+                                    flow.source.system, row.source.path, written)
+        return to_source(value, flow.source.field_type(row.source.path), current)
+
+    def _translate(self, entity: EntityProfile, holder: Ref, path: str, value: Any,
+                   to_system: str, to_path: str, written: Ref | None) -> str | None:
+        """The id in `to_system` of the record that `value` (an id of `entity`'s system, at
+        `path` of `holder`) names, through the links; the other side's name of the field
+        (`PersonId`, `order.id`) picks among several linked records. A reference names
+        another record than the one it is `written` into."""
+        if value is None or value == "":
+            return None
+        named = ([holder] if is_key(entity, path)
+                 else self.store.members_with_id(entity.system, str(value)))
+        found: dict[Ref, None] = {}
+        for ref in named:
+            for (system, name), record_id in self.store.cluster_of(ref).items():
+                if system == to_system and (system, name) != ref.slot:
+                    found[Ref(system, name, record_id)] = None
+            twin = self.store.twin_of(ref) if ref.system == to_system else None
+            if twin is not None:
+                found[twin.other] = None
+        if written is not None:
+            found.pop(written, None)
+        candidates = list(found)
+        if len(candidates) > 1:
+            stem = referenced_entity(to_path) or referenced_entity(path)
+            candidates = [ref for ref in candidates if names_entity(ref.entity, stem)]
+        if len(candidates) == 1:
+            return candidates[0].id
+        what = f"{entity.system} id {show(value)} at {path}"
+        if not named:
+            raise _Untranslated(f"{what} names no record the sync has linked, so it cannot "
+                                f"be translated into a {to_system} id for {to_path}")
+        if not found:
+            raise _Untranslated(f"{what} names a record linked to no {to_system} record, so "
+                                f"it cannot be translated for {to_path}")
+        raise _Untranslated(f"{what} names a record linked to {len(found)} {to_system} "
+                            f"records ({', '.join(str(r) for r in found)}); {to_path} does "
+                            "not say which one it means")
+
+    def _untranslated(self, flow: Flow, ref: Ref, row: PropertyRow, reason: str) -> None:
+        """Report a reference left out, once per record, row and run."""
+        if not self.store.mark(f"untranslated {flow.key}:{row.line}", ref):
+            return
+        self._detail("untranslated_reference", flow, None, ref,
+                     f"{reason}; the reference is not written", prop=row.target.path)
 
     def _rows_for(self, flow: Flow, source_record: Record | None, target_record: Record | None,
                   record_id: Ref | None) -> list[PropertyRow]:
@@ -592,7 +675,7 @@ class SyncEngine:
                 self.store.set_synced_values(flow.key, source, target, {})
             counts.unchanged += count
             return
-        if state is not None and self._fresh_side_unchanged(flow, state, a_now, b_now):
+        if state is not None and self._fresh_side_unchanged(flow, state, source, a_now, b_now):
             counts.unchanged += count
             return
         a_now = a_now if a_now is not None else self._fetch(flow, flow.source, source)
@@ -605,10 +688,16 @@ class SyncEngine:
         new_state: dict[str, Any] = {}
         for row in self._rows_for(flow, a_now, b_now, source):
             key = _row_key(row)
-            a_val = _value(a_now, row.source.path)
+            a_val = self._read(flow.source, a_now, row.source.path, source)
             b_val = _value(b_now, row.target.path)
-            a_out = to_target(a_val, row.type)
             last = (state or {}).get(key)
+            try:
+                a_out = self._outbound(flow, row, a_val, source, target)
+            except _Untranslated as exc:
+                self._untranslated(flow, source, row, str(exc))
+                if last is not None:
+                    new_state[key] = last
+                continue
             write_b = write_a = False
             if last is None and state is not None and row.source.condition is None:
                 pass  # a row added to (or retargeted in) a synced mapping: today's values
@@ -641,8 +730,11 @@ class SyncEngine:
                 set_path(to_b, row.target.path, a_out)
                 b_val = a_out
             if write_a:
-                a_val = to_source(b_val, flow.source.field_type(row.source.path), a_val)
-                set_path(to_a, row.source.path, a_val)
+                try:
+                    a_val = self._inbound(flow, row, b_val, target, a_val, source)
+                    set_path(to_a, row.source.path, a_val)
+                except _Untranslated as exc:
+                    self._untranslated(flow, target, row, str(exc))
             new_state[key] = {"a": a_val, "b": b_val}
         if to_b:
             self._update(flow, flow.target, target, _whole_tops(to_b, b_now))
@@ -677,15 +769,15 @@ class SyncEngine:
         if not isinstance(exc, AuthError):  # a credential problem stops the run instead
             self.store.set_refusal(key, _digest(payload), str(exc))
 
-    def _fresh_side_unchanged(self, flow: Flow, state: dict[str, Any], a_now: Record | None,
-                              b_now: Record | None) -> bool:
+    def _fresh_side_unchanged(self, flow: Flow, state: dict[str, Any], source: Ref,
+                              a_now: Record | None, b_now: Record | None) -> bool:
         """True when the side just read holds what was last synced: nothing to fetch."""
         for row in flow.rows:
             last = state.get(_row_key(row))
             if last is None:
                 return False
-            if a_now is not None and not same_synced(_value(a_now, row.source.path), last["a"],
-                                                    row.type):
+            if a_now is not None and not same_synced(
+                    self._read(flow.source, a_now, row.source.path, source), last["a"], row.type):
                 return False
             if b_now is not None and not same_synced(_value(b_now, row.target.path),
                                                     last["b"], row.type):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from talk.dataflow.lint import entity_not_in_api, unsupported_reason
 from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section, Shape
+from talk.sync.keys import is_key, is_reference
 from talk.systems.profile import EntityProfile
 from talk.systems.registry import profile_for, resolve_entity
 
@@ -29,9 +30,10 @@ class Flow:
     source: EntityProfile
     target: EntityProfile
     rows: tuple[PropertyRow, ...]  # rows that carry values (id rows excluded, decision 15)
-    id_rows: tuple[PropertyRow, ...]
+    id_rows: tuple[PropertyRow, ...]  # rows whose target is the target's own key
     unsupported: str | None  # why this section can create nothing (decision 8), if so
     path: str = ""  # the document's file: with the line, the stable order of rows
+    references: frozenset[int] = frozenset()  # lines of rows whose target is a reference
 
     @property
     def source_slot(self) -> tuple[str, str]:
@@ -119,13 +121,15 @@ def bind_flows(dataflows: Sequence[Dataflow]) -> list[Flow]:
                 continue
             source = entity_profile(section.source)
             target = entity_profile(section.target)
-            id_rows = tuple(r for r in section.properties if target.is_id_field(r.target.path))
+            id_rows = tuple(r for r in section.properties if is_key(target, r.target.path))
             rows = tuple(r for r in section.properties if r not in id_rows)
             flows.append(Flow(
                 key=_mapping_key(dataflow.name, source, target, seen),
                 document=dataflow.name, section=section,
                 source=source, target=target, rows=rows, id_rows=id_rows,
                 unsupported=_unsupported_reason(section, target), path=dataflow.path,
+                references=frozenset(r.line for r in rows
+                                     if is_reference(target, r.target.path)),
             ))
     return flows
 

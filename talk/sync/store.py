@@ -164,6 +164,11 @@ class LinkStore(ABC):
     def is_member(self, ref: Ref) -> bool: ...
 
     @abstractmethod
+    def members_with_id(self, system: str, record_id: str) -> list[Ref]:
+        """The linked records of a system with this id, in any entity (to translate a
+        reference, which names an id but not always its entity)."""
+
+    @abstractmethod
     def is_retired(self, ref: Ref) -> bool: ...
 
     @abstractmethod
@@ -439,6 +444,11 @@ class SqliteLinkStore(LinkStore):
 
     def is_member(self, ref: Ref) -> bool:
         return self._cluster_id(ref) is not None
+
+    def members_with_id(self, system: str, record_id: str) -> list[Ref]:
+        rows = self._db.execute("SELECT entity FROM members WHERE system=? AND record_id=? "
+                                "ORDER BY entity", (system, record_id))
+        return [Ref(system, entity, record_id) for (entity,) in rows]
 
     def is_retired(self, ref: Ref) -> bool:
         row = self._db.execute(
