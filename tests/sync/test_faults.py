@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from talk.commands import sync as sync_command
 from talk.dataflow.model import Dataflow
 from talk.sync.emulated import EmulatedSystems
+from talk.sync.report import Detail, RunReport
 from talk.sync.store import SqliteLinkStore
 
 from .convergence import assert_converged
@@ -171,3 +173,14 @@ def test_a_retry_after_too_long_stops_that_entity_saying_when(tmp_path: Path) ->
         assert stopped and all("Products" in d.message for d in stopped), stopped
         assert all("retry after" in d.message and "UTC" in d.message for d in stopped)
         assert len(webcrm.records("Organisations")) == 3  # the other entities went on
+
+
+def test_talk_sync_says_which_entity_stopped_and_when_to_retry(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    report = RunReport(details=[Detail(
+        kind="failure", document="d", section="s", line=1, system="webcrm",
+        entity="Products", record_id=None, message="reading webcrm Products failed: retry "
+        "after 2026-12-07 10:00:00 UTC")])
+    sync_command._emit(report, as_json=False)
+    err = capsys.readouterr().err
+    assert "talk sync: webcrm Products: reading webcrm Products failed: retry after" in err
