@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from talk.dataflow.model import Dataflow, DataType, PropertyRow, Section
+from talk.gherkin.samples import unfit_rows
 from talk.harness.checklist import row_text
+from talk.harness.competing import competition_note
 from talk.harness.outcomes import Unsupported
 from talk.profiles.lint import read_only_reason
 from talk.profiles.shapes import unwrap
 from talk.steps._binding import bind, table_values
 from talk.sync.paths import get_path
+from talk.sync.values import same_synced
 from talk.types.check import check_type, describe
 from talk.types.coerce import CoercionError, to_target
-from talk.types.compare import same_value
 from talk.types.values import MISSING, show
 
 if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not at import
@@ -31,16 +33,24 @@ def _where(talk_context: ScenarioContext, row: PropertyRow, document: str) -> st
     return f"{document} line {row.line} ({row_text(row)})"
 
 
+def _refuse_unfit(where: str, section: Section, row: PropertyRow) -> None:
+    """A row no sample of its source field can serve fails with the document's defect."""
+    reason = unfit_rows(section).get(row.line)
+    if reason is not None:
+        raise AssertionError(f"{where}: {reason}")
+
+
 def _sent_value(talk_context: ScenarioContext, system: str, path: str,
                 entity: EntityProfile) -> tuple[Sent, Any] | None:
     """The last value of `path` the sync sent to this entity (inside the API's write
     envelope, such as Shopify's `{"customer": ...}` or Asana's `{"data": ...}`)."""
-    resource = entity.resource.removesuffix(".json")
+    # A create goes to the collection, an update to a record path (`customers/7.json`).
+    record_stem = (entity.record_path or entity.resource).split("{")[0]
     for sent in reversed(talk_context.sent):
         body = unwrap(entity.create_key, sent.body) if isinstance(sent.body, dict) else None
         if sent.system != system or not isinstance(body, dict):
             continue
-        if resource.lower() not in sent.path.lower():
+        if not (sent.writes_to(entity.resource) or sent.writes_to(record_stem)):
             continue
         value = get_path(body, path)
         if value is not MISSING:
@@ -54,8 +64,9 @@ def system_received(talk_context: ScenarioContext, system: str, path: str,
     key = talk_context.system_of(system)
     dataflow, section, row = talk_context.find_row(key, path)
     where = _where(talk_context, row, talk_context.shown(dataflow))
+    _refuse_unfit(where, section, row)
     documented = DataType.parse(_FRIENDLY_TYPES.get(dtype.strip(), dtype))
-    target = talk_context.record_type(section.target.display)
+    target = talk_context.target_type(section)
     read_only = read_only_reason(target.entity, path)
     if read_only is not None:
         raise Unsupported(f"{where}: {read_only}")
@@ -77,7 +88,7 @@ def system_did_not_receive(talk_context: ScenarioContext, system: str, path: str
     key = talk_context.system_of(system)
     dataflow, section, row = talk_context.find_row(key, path)
     where = _where(talk_context, row, talk_context.shown(dataflow))
-    target = talk_context.record_type(section.target.display)
+    target = talk_context.target_type(section)
     ref = talk_context.record_ref(target)  # the record must be linked to say anything
     found = _sent_value(talk_context, key, path, target.entity)
     if found is not None:
@@ -118,7 +129,7 @@ def _read_only_row(talk_context: ScenarioContext, kind: RecordType, path: str) -
     if found is None:
         return None
     _, section, row = found
-    target = talk_context.record_type(section.target.display)
+    target = talk_context.target_type(section)
     return read_only_reason(target.entity, row.target.path)
 
 
@@ -148,10 +159,13 @@ def record_has(talk_context: ScenarioContext, record: str,
         talk_context.note_read(kind, ref, path, actual)
         found = _row_between(talk_context, kind, path)
         dtype = found[1].type if found and found[1].target.path == path else None
-        if actual is MISSING or not same_value(value, actual, dtype):
+        if actual is MISSING or not same_synced(value, actual, dtype):
             where = f"{found[0]} line {found[1].line}: " if found else ""
+            note = competition_note(talk_context.dataflows, found[1], None, actual) \
+                if found else None
             wrong.append(f"{where}{path}: expected {show(value)}, read back "
-                         f"{'nothing' if actual is MISSING else show(actual)}")
+                         f"{'nothing' if actual is MISSING else show(actual)}"
+                         + (f" ({note})" if note else ""))
             reason = _read_only_row(talk_context, kind, path)
             if reason is not None:
                 read_only.append(f"{where}{reason}")
@@ -170,11 +184,13 @@ def record_has_equal(talk_context: ScenarioContext, record: str, path: str, othe
                      source_path: str) -> None:
     target = talk_context.record_type(record)
     source = talk_context.record_type(other)
-    dataflow, _, row = talk_context.find_row(target.system, path, source_path)
+    dataflow, section, row = talk_context.find_row(target.system, path, source_path)
     where = _where(talk_context, row, talk_context.shown(dataflow))
+    _refuse_unfit(where, section, row)
     source_ref = talk_context.record_ref(source)
     target_ref = talk_context.record_ref(target)
-    source_value = get_path(talk_context.read(source_ref), source_path)
+    source_record = talk_context.read(source_ref)
+    source_value = get_path(source_record, source_path)
     actual = get_path(talk_context.read(target_ref), path)
     talk_context.note_read(target, target_ref, path, actual)
     try:
@@ -182,7 +198,12 @@ def record_has_equal(talk_context: ScenarioContext, record: str, path: str, othe
     except CoercionError as error:
         raise AssertionError(f"{where}: the source value cannot have the documented type: "
                              f"{error}") from None
-    if actual is MISSING or not same_value(expected, actual, row.type):
+    if actual is MISSING or not same_synced(expected, actual, row.type):
+        held = 'nothing' if actual is MISSING else show(actual)
+        note = competition_note(talk_context.dataflows, row, source_record, actual)
+        if note is not None:
+            raise AssertionError(f"{where}: {target.phrase} {target_ref.id} holds {path} = "
+                                 f"{held}: {note}")
         raise AssertionError(f"{where}: {target.phrase} {target_ref.id} holds {path} = "
-                             f"{'nothing' if actual is MISSING else show(actual)}, expected "
-                             f"{show(expected)} (from {source_path} = {show(source_value)})")
+                             f"{held}, expected {show(expected)} (from {source_path} = "
+                             f"{show(source_value)})")
