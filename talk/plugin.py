@@ -59,6 +59,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if baseline and not Path(baseline).is_file():
         raise pytest.UsageError(f"--talk-baseline {baseline}: no such file")
     config.pluginmanager.register(_Recorder(config), "talk-recorder")
+    from talk.harness.failures import ChecklistFailures
+
+    config.pluginmanager.register(ChecklistFailures(
+        config, lambda item: item.stash.get(_Keys.step, "")), "talk-failures")
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:

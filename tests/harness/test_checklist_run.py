@@ -214,3 +214,20 @@ def test_one_document_a_tag_and_hand_written_features_are_selectable(
     assert {i["kind"] for i in items(results)} == {"scenario"}
     assert {i["section"] for i in items(results)} == {
         "Hand-written: A conflict between Keap and WebCRM"}
+
+
+def test_a_failed_item_shows_its_step_message_and_feature_line_not_pytest_frames(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    _one_document(pytester)
+    monkeypatch.setattr(SyncEngine, "_as_target", lambda self, *args: None)
+    result, results = run(pytester, "-m", "edited_in_target")
+    failed = [i for i in items(results) if i["status"] == "failed"]
+    assert len(failed) == 2 and result.ret == 1
+    output = result.stdout.str()
+    scenario = "features/keap-to-webcrm.feature:"
+    assert output.count(scenario) >= 2 and "failed step: Then " in output
+    assert "(feature line " in output and "AssertionError: " in output
+    assert "_pytest/" not in output and "steps/values.py:" not in output
+    # the full traceback is one option away
+    full, _ = run(pytester, "-m", "edited_in_target", "--tb=long")
+    assert "steps/values.py:" in full.stdout.str() and "failed step:" not in full.stdout.str()
