@@ -19,7 +19,6 @@ are timed as whole processes; at the largest size also the `-n 2` run.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -98,18 +97,12 @@ def build_corpus(root: Path, sample: Path, folder: Path, copies: int,
             (where / "features" / name).write_text(text, encoding="utf-8")
         if (folder / "dataflows").exists():  # the copies, named as the features name them
             (where / "dataflows").symlink_to(folder / "dataflows", target_is_directory=True)
-        (where / "conftest.py").write_text((root / "conftest.py").read_text(encoding="utf-8"),
-                                           encoding="utf-8")
+        if (root / "conftest.py").is_file():  # the project's wiring, if it has any
+            (where / "conftest.py").write_text(
+                (root / "conftest.py").read_text(encoding="utf-8"), encoding="utf-8")
         (where / "pytest.ini").write_text(_pytest_ini(root), encoding="utf-8")
         sets.append(CorpusSet(where, min(size, len(features)), skipped))
     return sets
-
-
-def _environment_root(root: Path) -> None:
-    """The corpus folders import the project's step library from `root`."""
-    path = os.environ.get("PYTHONPATH")
-    if str(root) not in (path or "").split(os.pathsep):
-        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), path]))
 
 
 @dataclass
@@ -216,7 +209,6 @@ def corpus_figures(root: Path, sample: Path, copies: int,
                        note=why) for name, target in _TARGETS.items()]
     total = copies * len(list(sample.glob("*.rst")))
     sizes = sorted({max(1, total // 4), max(1, total // 2), total})
-    _environment_root(root)
     with tempfile.TemporaryDirectory(prefix="talk-bench-corpus-") as folder:
         sets = build_corpus(root, sample, Path(folder), copies, sizes)
         say(f"  {sets[-1].documents} documents generated ({len(sets[-1].skipped)} left out)")
@@ -230,7 +222,6 @@ def quick_corpus_figure(root: Path, sample: Path, documents: int,
     name = "corpus_small_item_vs_bare"
     if not sample.is_dir():
         return [Figure(name, None, 3.0, "ratio", note=f"the corpus sample {sample} is absent")]
-    _environment_root(root)
     with tempfile.TemporaryDirectory(prefix="talk-bench-corpus-") as folder:
         corpus = build_corpus(root, sample, Path(folder), 1, [documents])[0]
         runs = _run_size(corpus, False, say)

@@ -59,10 +59,19 @@ def pytest_configure(config: pytest.Config) -> None:
     if baseline and not Path(baseline).is_file():
         raise pytest.UsageError(f"--talk-baseline {baseline}: no such file")
     config.pluginmanager.register(_Recorder(config), "talk-recorder")
+    _register_steps(config)
     from talk.harness.failures import ChecklistFailures
 
     config.pluginmanager.register(ChecklistFailures(
         config, lambda item: item.stash.get(_Keys.step, "")), "talk-failures")
+
+
+def _register_steps(config: pytest.Config) -> None:
+    """The step library ships in the package, so a project needs no conftest.py for it."""
+    from talk.steps import MODULES
+
+    for name in MODULES:
+        config.pluginmanager.import_plugin(f"talk.steps.{name}")
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:

@@ -1,4 +1,5 @@
-"""A checklist project in a temporary folder: steps, conftest, documents and features."""
+"""A checklist project in a temporary folder: documents and their features (the plugin
+brings the steps)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ REPO = Path(__file__).resolve().parents[2]
 
 def make_project(root: Path, documents: Iterable[Path], folder: str = "dataflows") -> Path:
     """Copy the step library and `documents` under `root`, and generate their features."""
-    shutil.copytree(REPO / "steps", root / "steps", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(REPO / "conftest.py", root / "conftest.py")
     (root / folder).mkdir(exist_ok=True)
     copies = []
     for document in documents:

@@ -10,7 +10,7 @@ import pytest
 from talk.cli import main
 from talk.harness.vocabulary import VOCABULARY
 
-STEPS = Path(__file__).resolve().parents[2] / "steps"
+STEPS = Path(__file__).resolve().parents[2] / "talk" / "steps"
 
 
 @pytest.mark.parametrize("entry", VOCABULARY, ids=lambda p: p.key)

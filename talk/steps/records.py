@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from steps._binding import bind, table_values
+from talk.steps._binding import bind, table_values
 from talk.sync.paths import set_path
 
-if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not with conftest
+if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not at import
     from talk.harness.context import ScenarioContext
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from steps._binding import bind
+from talk.steps._binding import bind
 
-if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not with conftest
+if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not at import
     from talk.harness.context import ScenarioContext
 
 

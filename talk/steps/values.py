@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from steps._binding import bind, table_values
 from talk.dataflow.model import DataType, PropertyRow
 from talk.harness.checklist import row_text
 from talk.harness.outcomes import Unsupported
+from talk.steps._binding import bind, table_values
 from talk.sync.paths import get_path
 from talk.types.check import check_type, describe
 from talk.types.coerce import CoercionError, to_target
 from talk.types.compare import same_value
 from talk.types.values import MISSING, show
 
-if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not with conftest
+if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not at import
     from talk.harness.context import RecordType, ScenarioContext, Sent
 
 _FRIENDLY_TYPES = {
