@@ -99,6 +99,10 @@ def talk_context(request: pytest.FixtureRequest) -> Iterator[Any]:
         yield context
     finally:
         context.close()
+        # its record is made by now: kept on the item, every scenario's evidence and sync
+        # reports would stay in memory until the session ends
+        if _Keys.context in node.stash:
+            del node.stash[_Keys.context]
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -203,12 +207,12 @@ class _Recorder:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.records: dict[str, dict[str, Any]] = {}
+        self.records: dict[str, str] = {}  # JSON, as on the report: parsed at the end
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         data = getattr(report, _RECORD_ATTRIBUTE, None)
-        if data:
-            self.records[report.nodeid] = json.loads(data)
+        if data and not hasattr(self.config, "workerinput"):  # a worker sends it on
+            self.records[report.nodeid] = data
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         config = self.config
@@ -219,7 +223,7 @@ class _Recorder:
         out_dir = Path(config.getoption("--talk-report"))
         if not out_dir.is_absolute():
             out_dir = config.invocation_params.dir / out_dir
-        results = build_results(self.records.values())
+        results = build_results(json.loads(data) for data in self.records.values())
         comparison = _comparison(results, config)  # marks changed items before writing
         results.write(out_dir / "results.json")
         _render_html(results, out_dir, config, comparison)
