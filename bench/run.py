@@ -42,7 +42,7 @@ class Mode:
 MODES = {
     # --quick fits in a minute on a 2-core machine, the checklist runs included.
     "quick": Mode(records=1_000, repetitions=3, memory_records=5_000, harness_repetitions=2,
-                  corpus_documents=8),
+                  corpus_documents=6),
     "full": Mode(records=100_000, repetitions=3, memory_records=100_000,
                  harness_repetitions=5, corpus_documents=8),
 }
