@@ -14,7 +14,8 @@ from collections.abc import Sequence
 __all__ = ["COMMANDS", "main"]
 
 # The subcommands, in the order `talk --help` lists them.
-COMMANDS: tuple[str, ...] = ("lint", "sync", "serve", "report", "generate", "steps")
+COMMANDS: tuple[str, ...] = ("lint", "sync", "serve", "report", "generate", "steps",
+                             "profile")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,6 +19,7 @@ from talk.systems.registry import profile_for, resolve_entity
 __all__ = [
     "FileReport",
     "collect_files",
+    "entity_not_in_api",
     "lint_file",
     "missing_required",
     "profile_findings",
@@ -56,11 +57,21 @@ def unsupported_reason(section: Section) -> str | None:
     return "; ".join(reasons) or None
 
 
+def entity_not_in_api(section: Section) -> str | None:
+    """Why a section's source or target entity cannot be served at all: the system's API
+    description has no entity of that name. None when both exist (or are generic)."""
+    for ref in (section.source, section.target):
+        entity = resolve_entity(profile_for(ref.system), ref.entity)
+        if entity.unsupported:
+            return entity.unsupported
+    return None
+
+
 def profile_findings(dataflow: Dataflow) -> list[Finding]:
     """Warnings about sections the target API cannot serve, one per section."""
     findings = []
     for section in dataflow.unique_sections:
-        reason = unsupported_reason(section)
+        reason = entity_not_in_api(section) or unsupported_reason(section)
         if reason:
             findings.append(Finding(section.line, "warning", reason))
     return findings

@@ -12,12 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from talk.dataflow.model import Dataflow, PropertyRow, Section
+from talk.dataflow.model import Dataflow, DataflowError, PropertyRow, Section
 from talk.gherkin import escape
 from talk.gherkin.samples import SectionSamples, merge_samples, section_samples, value_rows
-from talk.harness.checklist import ChecklistItem, SectionChecklist, checklist
+from talk.harness.checklist import ChecklistItem, SectionChecklist, checklist, document_item
 from talk.report.results import ItemKind
 from talk.systems.keys import system_key
+from talk.types.coerce import CoercionError
 
 __all__ = ["FeatureView", "RuleView", "ScenarioView", "StepView", "feature_view"]
 
@@ -53,6 +54,7 @@ class FeatureView:
     name: str
     tags: list[str]
     rules: list[RuleView]
+    scenarios: list[ScenarioView] = field(default_factory=list)  # outside any rule
 
 
 def _table(values: Mapping[str, Any]) -> list[list[str]]:
@@ -255,21 +257,35 @@ def _tags(*names: str) -> list[str]:
     return seen
 
 
+def _section_scenarios(dataflow: Dataflow, items: SectionChecklist) -> list[ScenarioView]:
+    """A section's scenarios; a sample no row can carry is a DataflowError at the section."""
+    try:
+        return _SectionWriter(dataflow, items).scenarios()
+    except CoercionError as error:
+        section = items.section
+        raise DataflowError(dataflow.path, section.line, f"section '{section.title}': no "
+                            f"sample value fits its rows ({error})") from None
+
+
 def feature_view(dataflow: Dataflow, source_path: str) -> FeatureView:
     """The whole feature of one document."""
     rules = []
     for items in checklist(dataflow):
         section = items.section
-        writer = _SectionWriter(dataflow, items)
         rules.append(RuleView(
             name=f"{escape.name(section.title)} (line {section.line})",
             tags=_tags(section.title, system_key(section.source.system),
                        system_key(section.target.system)),
-            scenarios=writer.scenarios(),
+            scenarios=_section_scenarios(dataflow, items),
         ))
     tags = _tags(dataflow.name, system_key(dataflow.source_system),
                  system_key(dataflow.target_system))
-    return FeatureView(source_path, escape.name(dataflow.title) or dataflow.name, tags, rules)
+    alone = document_item(dataflow)
+    scenarios = [] if alone is None else [ScenarioView(
+        f"Nothing to check: the document has no sections (line {alone.line})",
+        [kind_tag(alone)], [StepView("Then", "the document lists no sections")])]
+    return FeatureView(source_path, escape.name(dataflow.title) or dataflow.name, tags, rules,
+                       scenarios)
 
 
 __all__ += ["kind_tag", "value_rows"]

@@ -17,12 +17,15 @@ __all__ = [
     "ChecklistItem",
     "SectionChecklist",
     "checklist",
+    "document_item",
     "is_id_row",
     "row_text",
     "section_checklist",
 ]
 
 NO_PROPERTIES = "no properties listed"
+NO_SECTIONS = "nothing to check: the document has no sections, so it synchronizes nothing"
+NO_SECTIONS_TITLE = "Nothing to check"
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,14 @@ def section_checklist(section: Section) -> SectionChecklist:
     result.items.append(ChecklistItem(ItemKind.EDITED_IN_TARGET, kline, ktext))
     result.items.extend(_property_items(section))
     return result
+
+
+def document_item(dataflow: Dataflow) -> ChecklistItem | None:
+    """The one item of a document without sections (an introduction only), so that it is
+    in the report as "nothing to check" instead of missing from it."""
+    if dataflow.unique_sections:
+        return None
+    return ChecklistItem(ItemKind.NO_SECTIONS, dataflow.title_line, NO_SECTIONS)
 
 
 def checklist(dataflow: Dataflow) -> list[SectionChecklist]:

@@ -17,7 +17,7 @@ import pytest
 
 from talk.dataflow.model import Dataflow
 from talk.gherkin.escape import decode_quoted
-from talk.harness.checklist import SectionChecklist, checklist
+from talk.harness.checklist import NO_SECTIONS_TITLE, SectionChecklist, checklist, document_item
 from talk.harness.compat import ScenarioInfo, example_of, scenario_info
 from talk.harness.documents import load_document, resolve_document
 from talk.report.results import ItemKind
@@ -67,13 +67,17 @@ def _checklist_of(document: Path) -> list[SectionChecklist]:
     return checklist(load_document(document))
 
 
-def _generated(info: ScenarioInfo, example: dict[str, str], nodeid: str,
-               document: Path) -> ItemInfo | None:
+def _generated(info: ScenarioInfo, example: dict[str, str], dataflow: Dataflow,
+               nodeid: str, document: Path) -> ItemInfo | None:
     kinds = sorted(info.tags & _KINDS)
     if not kinds:
         return None
     kind = kinds[0]
     line = int(example["line"]) if example.get("line", "").isdigit() else _line_of(info.name)
+    alone = document_item(dataflow)
+    if alone is not None and kind == alone.kind.value:
+        return ItemInfo(nodeid, document, kind, alone.line, NO_SECTIONS_TITLE, alone.line,
+                        alone.text, False)
     section_line = _line_of(info.rule_name)
     for items in _checklist_of(document):
         if section_line is not None and items.section.line != section_line:
@@ -108,7 +112,7 @@ def _describe(item: pytest.Item) -> ItemInfo | None:
         except (OSError, ValueError):
             document = None
     if dataflow is not None and document is not None:
-        found = _generated(info, example_of(item), item.nodeid, document)
+        found = _generated(info, example_of(item), dataflow, item.nodeid, document)
         if found is not None:
             return found
     manual = "manual" in info.tags

@@ -4,15 +4,21 @@ Per pass, each (system, entity) is read once (changes since its cursor); each re
 handled for every section that names its entity, as source (link by merge criteria or
 create, then sync) or as target (sync back over an existing link). Change detection compares
 each side with what was last synced, so the sync's own writes are never seen as edits. Another
-pass follows while a pass created a record in an entity it had already read (so no section
-that reads that entity has seen it yet), so a second run writes nothing (decision 12).
+pass follows while a pass created a record in an entity it had already read, or updated one
+there that another section reads (no section that reads it has seen the write yet), so a
+second run writes nothing (decision 12). Two more things keep that true over many documents:
+of the rows writing one target field from different source fields only the first (document
+path, then line) is synced, the others are reported; and a write an API refused is not sent
+again until its values change.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -20,9 +26,11 @@ from typing import Any
 from talk.connectors.base import ApiError, AuthError, Connector, RetriesExhausted
 from talk.dataflow.model import Dataflow, PropertyPath, PropertyRow
 from talk.sync.flows import (
+    Competition,
     EntityGroup,
     Flow,
     bind_flows,
+    competing_rows,
     connected_flows,
     group_flows,
     unnamed_sections,
@@ -37,20 +45,28 @@ from talk.types.compare import same_value
 
 __all__ = ["MAX_PASSES", "SyncEngine"]
 
-MAX_PASSES = 6
+MAX_PASSES = 20  # chains of sections through twins take 8 passes over the 115 sample documents
 CREATE_BATCH = 200  # creates whose intents are committed together (decision 13)
 Record = dict[str, Any]
-_RECORD_ERRORS = (ApiError, RetriesExhausted, CoercionError, ClusterConflict, PathError)
 
 
 class _Unsupported(Exception):
     """A record that the target API cannot take (decision 8)."""
 
 
+class _Refused(Exception):
+    """A write the API refused before with the same values: a 4xx answer does not change by
+    itself, so sending it again on every run would be a write per run that never lands."""
+
+
+_RECORD_ERRORS = (ApiError, RetriesExhausted, CoercionError, ClusterConflict, PathError,
+                  _Refused)
+
+
 @dataclass
 class _Pass:
     read: set[tuple[str, str]] = field(default_factory=set)  # slots read so far this pass
-    unseen: int = 0  # records created in a slot already read this pass
+    unseen: int = 0  # records created, or updated for other sections, in a slot already read
 
 
 @dataclass
@@ -78,8 +94,11 @@ class SyncEngine:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         reach: Collection[tuple[str, str]] | None = None,
     ) -> None:
-        self.flows = bind_flows(dataflows)
-        self._documented = {flow.key for flow in self.flows}
+        bound = bind_flows(dataflows)
+        self._all_flows = {flow.key: flow for flow in bound}
+        self._documented = set(self._all_flows)
+        self._left_out: dict[str, list[tuple[PropertyRow, Competition]]] = {}
+        self.flows = self._keep_one_writer(bound)
         self._unnamed = unnamed_sections(dataflows) if reach is None else []
         if reach is not None:
             self.flows = connected_flows(self.flows, reach)
@@ -100,6 +119,11 @@ class SyncEngine:
         self._noted: set[tuple[str, str, str]] = set()
         self._merge_index: dict[tuple[str, str], dict[str, list[str]]] = {}
         self._run_started = now()
+        self._pass = _Pass()
+        self._sections_of: dict[tuple[str, str], int] = {}  # slot -> sections naming it
+        for flow in self.flows:
+            for slot in {flow.source_slot, flow.target_slot}:
+                self._sections_of[slot] = self._sections_of.get(slot, 0) + 1
 
     # -- the run --------------------------------------------------------------------------
 
@@ -111,6 +135,7 @@ class SyncEngine:
             self._counts[flow.key] = counts
             self._report.sections.append(counts)
         self._report_unnamed()
+        self._report_left_out()
         self.store.clear_marks()
         self._failed = set()
         self._failed_records = set()
@@ -124,18 +149,49 @@ class SyncEngine:
         try:
             self._resolve_intents()
             for number in range(MAX_PASSES):
-                current = _Pass()
+                current = self._pass = _Pass()
                 self._report.passes = number + 1
                 for group in self.groups:
                     self._read_group(group, current, first_pass=number == 0)
                 self._merge_index = {}
-                if current.unseen == 0:  # every record created was read after its create
+                if current.unseen == 0:  # every record written was read after its write
                     break
         finally:
             self.store.flush()  # the store may batch its commits
         self._report.requests = self._request_total() - requests_before
         self._report.writes = self._write_total() - writes_before
         return self._report
+
+    def _keep_one_writer(self, flows: list[Flow]) -> list[Flow]:
+        """The flows without the rows that lose a competition for a target field (over every
+        document, whatever `reach` is, so the row kept is always the same one)."""
+        competing = competing_rows(flows)
+        kept = []
+        for flow in flows:
+            losing = []
+            for row in flow.rows:
+                competition = competing.get((flow.key, row.line))
+                if competition is not None and competition.kept != (flow.key, row.line):
+                    losing.append((row, competition))
+            if losing:
+                self._left_out[flow.key] = losing
+                left = {row.line for row, _ in losing}
+                flow = replace(flow, rows=tuple(r for r in flow.rows if r.line not in left))
+            kept.append(flow)
+        return kept
+
+    def _report_left_out(self) -> None:
+        """One detail per row left out because another row writes its target field."""
+        flows = {flow.key: flow for flow in self.flows}
+        for key, losing in self._left_out.items():
+            if key not in flows:
+                continue  # outside this run's reach
+            for row, competition in losing:
+                self._detail("competing_rows", flows[key], flows[key].target, None,
+                             competition.describe(self._all_flows), prop=row.target.path,
+                             data={"field": competition.field,
+                                   "kept": f"{competition.kept[0]}:{competition.kept[1]}",
+                                   "rows": [f"{k}:{line}" for k, line in competition.rows]})
 
     def _report_unnamed(self) -> None:
         """A section naming no system is skipped, visibly: its line in the report says why."""
@@ -172,6 +228,10 @@ class SyncEngine:
                 if ref.slot == group.slot:
                     self._retry(group, ref, current)
             self._send_creates(current)  # before the read, which may fail
+        if entity.unsupported:  # the API has no such entity: nothing to read or write
+            for flow in group.as_source + group.as_target:
+                self._note("unsupported", flow, None, entity.unsupported)
+            return
         cursor = self.store.cursor(*group.slot)
         self.progress(f"reading {name}" + (f" changed since {cursor}" if cursor else ""))
         current.read.add(group.slot)
@@ -286,6 +346,7 @@ class SyncEngine:
             fields_ = " or ".join(missing[0])
             raise _Unsupported(f"{flow.section.target.display} requires {fields_}; "
                                "this record has no value for it")
+        self._not_refused(_create_key(flow, ref), flow.target.system, payload)
         key = (flow.target_slot, ref)
         if key in self._pending_keys:
             return  # another section already queued this record's create into that entity
@@ -319,8 +380,9 @@ class SyncEngine:
         connector = self.connector(flow.target.system)
         try:
             created = connector.create(flow.target, pending.payload)
-        except ApiError:
+        except ApiError as exc:
             self.store.remove_intent(intent)  # refused: certainly not created
+            self._remember_refusal(_create_key(flow, ref), pending.payload, exc)
             raise
         target = Ref(*flow.target_slot, connector.record_id(flow.target, created))
         state = {key: {"a": a, "b": _value(created, row.target.path)}
@@ -515,16 +577,37 @@ class SyncEngine:
                 set_path(to_a, row.source.path, a_val)
             new_state[key] = {"a": a_val, "b": b_val}
         if to_b:
-            self.connector(target.system).update(flow.target, target.id,
-                                                 _whole_tops(to_b, b_now))
+            self._update(flow, flow.target, target, _whole_tops(to_b, b_now))
             counts.updated_to_target += 1
         if to_a:
-            self.connector(source.system).update(flow.source, source.id,
-                                                 _whole_tops(to_a, a_now))
+            self._update(flow, flow.source, source, _whole_tops(to_a, a_now))
             counts.updated_to_source += 1
         if not to_a and not to_b:
             counts.unchanged += count
         self.store.set_synced_values(flow.key, source, target, new_state)
+
+    def _update(self, flow: Flow, entity: EntityProfile, ref: Ref, payload: Record) -> None:
+        key = f"update {flow.key} {ref}"
+        self._not_refused(key, ref.system, payload)
+        try:
+            self.connector(ref.system).update(entity, ref.id, payload)
+        except ApiError as exc:
+            self._remember_refusal(key, payload, exc)
+            raise
+        if ref.slot in self._pass.read and self._sections_of.get(ref.slot, 0) > 1:
+            self._pass.unseen += 1  # another section read it before this write: read again
+
+    def _not_refused(self, key: str, system: str, payload: Record) -> None:
+        """Raise _Refused when the API refused this very write (same values) before."""
+        refused = self.store.refusal(key)
+        if refused is not None and refused[0] == _digest(payload):
+            write = key.split(" ", 1)[0]
+            raise _Refused(f"the {system} API refused this {write} before with the same "
+                           f"values ({refused[1]}); it is sent again once they change")
+
+    def _remember_refusal(self, key: str, payload: Record, exc: ApiError) -> None:
+        if not isinstance(exc, AuthError):  # a credential problem stops the run instead
+            self.store.set_refusal(key, _digest(payload), str(exc))
 
     def _fresh_side_unchanged(self, flow: Flow, state: dict[str, Any], a_now: Record | None,
                               b_now: Record | None) -> bool:
@@ -633,6 +716,17 @@ class SyncEngine:
         if key not in self._noted:
             self._noted.add(key)
             self._detail(kind, flow, None, ref, message, prop=prop)
+
+
+def _create_key(flow: Flow, ref: Ref) -> str:
+    """A create is one write whichever section asks for it: a record into an entity."""
+    return f"create {flow.target.system}/{flow.target.name} from {ref}"
+
+
+def _digest(payload: Record) -> str:
+    """A short fingerprint of a write's values, to recognise the same write again."""
+    text = json.dumps(payload, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def _row_key(row: PropertyRow) -> str:

@@ -6,13 +6,13 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from talk.dataflow.lint import unsupported_reason
+from talk.dataflow.lint import entity_not_in_api, unsupported_reason
 from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section, Shape
 from talk.systems.profile import EntityProfile
 from talk.systems.registry import profile_for, resolve_entity
 
-__all__ = ["EntityGroup", "Flow", "Unnamed", "bind_flows", "connected_flows", "entity_profile",
-           "group_flows", "unnamed_sections"]
+__all__ = ["Competition", "EntityGroup", "Flow", "Unnamed", "bind_flows", "competing_rows",
+           "connected_flows", "entity_profile", "group_flows", "unnamed_sections"]
 
 
 def entity_profile(ref: EntityRef) -> EntityProfile:
@@ -32,6 +32,7 @@ class Flow:
     rows: tuple[PropertyRow, ...]  # rows that carry values (id rows excluded, decision 15)
     id_rows: tuple[PropertyRow, ...]
     unsupported: str | None  # why this section can create nothing (decision 8), if so
+    path: str = ""  # the document's file: with the line, the stable order of rows
 
     @property
     def source_slot(self) -> tuple[str, str]:
@@ -59,6 +60,9 @@ class Flow:
 
 def _unsupported_reason(section: Section, target: EntityProfile) -> str | None:
     """Decision 8, in the words `talk lint` uses for the same section."""
+    missing = entity_not_in_api(section)
+    if missing:
+        return missing
     if section.shape.creates and not target.can_create:
         return f"{section.target.display} cannot be created through the {target.system} API"
     return unsupported_reason(section)
@@ -123,7 +127,7 @@ def _document_flows(dataflow: Dataflow) -> tuple[Flow, ...]:
         flows.append(Flow(
             key=f"{dataflow.name}:{section.line}", document=dataflow.name, section=section,
             source=source, target=target, rows=rows, id_rows=id_rows,
-            unsupported=_unsupported_reason(section, target),
+            unsupported=_unsupported_reason(section, target), path=dataflow.path,
         ))
     _BOUND[key] = (weakref.ref(dataflow, lambda _: _BOUND.pop(key, None)), tuple(flows))
     return _BOUND[key][1]
@@ -173,3 +177,43 @@ def connected_flows(flows: Sequence[Flow], slots: Iterable[tuple[str, str]]) -> 
                 reached.update((flow.source_slot, flow.target_slot))
                 grown = True
     return [flow for flow in flows if flow.key in chosen]
+
+
+@dataclass(frozen=True)
+class Competition:
+    """Rows that write one target field from different source fields: only one value can
+    stay, so the sync keeps the first row's (document path, then line) and leaves the others
+    out, instead of writing each in turn on every run."""
+
+    field: str  # "<target entity as the first document writes it>.<path>"
+    kept: tuple[str, int]  # (flow key, row line) of the row the sync keeps
+    rows: tuple[tuple[str, int], ...]  # every competing row, the kept one first
+
+    def describe(self, flows: dict[str, Flow]) -> str:
+        """The competing rows in words, saying which one the sync kept."""
+        def where(key: str, line: int) -> str:
+            flow = flows[key]
+            row = next(r for r in flow.rows if r.line == line)
+            return f"{row.source.written} at {flow.document}:{line}"
+
+        others = ", ".join(where(*row) for row in self.rows[1:])
+        return (f"{len(self.rows)} rows write {self.field} from different source fields; "
+                f"the sync keeps {where(*self.kept)} and leaves out {others}")
+
+
+def competing_rows(flows: Sequence[Flow]) -> dict[tuple[str, int], Competition]:
+    """Per (flow key, row line), the competition its row is in (rows in none are absent)."""
+    writers: dict[tuple[str, str, str], list[tuple[Flow, PropertyRow]]] = {}
+    for flow in flows:
+        for row in flow.rows:
+            writers.setdefault((*flow.target_slot, row.target.path), []).append((flow, row))
+    found: dict[tuple[str, int], Competition] = {}
+    for (_, _, path), rows in writers.items():
+        if len({(flow.source_slot, row.source.path) for flow, row in rows}) < 2:
+            continue
+        rows.sort(key=lambda pair: (pair[0].path, pair[1].line, pair[0].section.line))
+        keys = tuple((flow.key, row.line) for flow, row in rows)
+        competition = Competition(f"{rows[0][0].section.target.display}.{path}", keys[0], keys)
+        for key in keys:
+            found[key] = competition
+    return found

@@ -140,6 +140,14 @@ class LinkStore(ABC):
         """Pending create intents, oldest first."""
 
     @abstractmethod
+    def refusal(self, key: str) -> tuple[str, str] | None:
+        """The (payload digest, answer) of the last write an API refused under `key`."""
+
+    @abstractmethod
+    def set_refusal(self, key: str, digest: str, message: str) -> None:
+        """Remember a refused write, so the same write is not sent again on every run."""
+
+    @abstractmethod
     def add_retry(self, ref: Ref, message: str) -> None:
         """Remember a record that failed, to process it again next run."""
 
@@ -208,6 +216,9 @@ CREATE TABLE IF NOT EXISTS intents (
     id INTEGER PRIMARY KEY AUTOINCREMENT, section TEXT NOT NULL, source TEXT NOT NULL,
     target_system TEXT NOT NULL, target_entity TEXT NOT NULL, payload TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS refusals (
+    key TEXT PRIMARY KEY, digest TEXT NOT NULL, message TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS retries (
     ref TEXT PRIMARY KEY, message TEXT NOT NULL
 );
@@ -439,6 +450,16 @@ class SqliteLinkStore(LinkStore):
             "FROM intents ORDER BY id")
         return [Intent(int(i), s, _ref(src), ts, te, json.loads(p))
                 for i, s, src, ts, te, p in rows]
+
+    def refusal(self, key: str) -> tuple[str, str] | None:
+        row = self._db.execute("SELECT digest, message FROM refusals WHERE key=?",
+                               (key,)).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    def set_refusal(self, key: str, digest: str, message: str) -> None:
+        with self.transaction():
+            self._db.execute("INSERT OR REPLACE INTO refusals (key, digest, message) "
+                             "VALUES (?, ?, ?)", (key, digest, message))
 
     def add_retry(self, ref: Ref, message: str) -> None:
         with self.transaction():
