@@ -184,12 +184,16 @@ def _figures(runs: list[SizeRuns], skipped: list[str]) -> list[Figure]:
     growth_small, growth_large = _growth(small.serial), _growth(serial)
     if growth_small is not None and growth_large is not None and len(runs) > 1:
         scale = large.corpus.documents / small.corpus.documents
+        bare_small, bare_large = _growth(small.bare), _growth(bare)
+        bare_note = "" if bare_small is None or bare_large is None else (
+            f"; the bare set: {bare_small / MIB:.0f} MiB, {bare_large / MIB:.0f} MiB "
+            f"({bare_large / bare_small / scale:.2f})")
         figures.append(Figure(
             "corpus_memory_growth", growth_large / growth_small / scale,
             _TARGETS["corpus_memory_growth"], "ratio (1.0 = linear)",
             note=f"peak RSS growth {growth_small / MIB:.0f} MiB at "
                  f"{small.corpus.documents} documents, {growth_large / MIB:.0f} MiB at "
-                 f"{large.corpus.documents}"))
+                 f"{large.corpus.documents}{bare_note}"))
     rate = serial.items / serial.seconds
     rates = f"serial {rate:.1f} items/s"
     if parallel is not None and parallel.usable:
