@@ -172,9 +172,12 @@ def _message(item: pytest.Item, report: pytest.TestReport, outcome: BaseExceptio
     if not report.failed or outcome is None:
         return ""
     step = item.stash.get(_Keys.step, "")
-    text = str(outcome).strip() or type(outcome).__name__
-    first = text.split("\nassert ")[0].strip()
-    parts = [p for p in (where, step, f"{type(outcome).__name__}: {first}") if p]
+    if isinstance(outcome, AssertionError):  # a check's own sentence about the document
+        text = str(outcome).strip().split("\nassert ")[0].strip()
+    else:  # talk's own defect: the traceback is in pytest's output, not in the checklist
+        text = ("talk could not carry out this step (an internal error of talk, not a "
+                "finding about the document; pytest's output shows where)")
+    parts = [p for p in (where, step, text or "the check failed") if p]
     return ": ".join(parts)
 
 

@@ -54,6 +54,7 @@ class ExactConnector(Connector):
 
     def _pages(self, entity: EntityProfile, params: dict[str, Any] | None) -> Iterator[Record]:
         url: str | None = self._url(entity)
+        guard = self.page_guard()
         while url:
             body = self.request("GET", url, params=params,
                                 headers={"Accept": "application/json"}).json()
@@ -61,6 +62,7 @@ class ExactConnector(Connector):
             if not isinstance(rows, list):
                 raise ApiError(self.profile.key, 200, f"expected a list answer, got {body!r}"
                                [:300], "GET", url)
+            guard.step(url, params, rows)
             yield from (_plain(row) for row in rows)
             inner = body.get("d") if isinstance(body, dict) else None
             url = inner.get("__next") if isinstance(inner, dict) else None

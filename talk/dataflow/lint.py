@@ -14,6 +14,7 @@ from typing import Any
 
 from talk.dataflow.model import Dataflow, DataflowError, EntityRef, Finding, PropertyPath, Section
 from talk.dataflow.parser import parse_file
+from talk.dataflow.row_lint import competition_findings, row_findings
 from talk.systems.registry import profile_for, resolve_entity
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "collect_files",
     "entity_not_in_api",
     "lint_file",
+    "lint_files",
     "missing_required",
     "profile_findings",
     "report_json",
@@ -91,14 +93,40 @@ class FileReport:
         return any(finding.level == "error" for finding in self.findings)
 
 
+def sample_findings(dataflow: Dataflow) -> list[Finding]:
+    """Rows no sample of their source field can serve (one field, incompatible types)."""
+    from talk.gherkin.samples import unfit_rows  # the generator's own rule, not a copy
+
+    findings = []
+    for section in dataflow.unique_sections:
+        if section.source.system_key and section.target.system_key:
+            for line, reason in unfit_rows(section).items():
+                findings.append(Finding(line, "warning", reason))
+    return findings
+
+
 def lint_file(path: str | Path) -> FileReport:
     try:
         dataflow = parse_file(path)
     except DataflowError as error:
         return FileReport(str(path), error=error,
                           findings=[Finding(error.line, "error", error.message)])
-    findings = sorted([*dataflow.findings, *profile_findings(dataflow)], key=lambda f: f.line)
+    findings = sorted([*dataflow.findings, *profile_findings(dataflow), *row_findings(dataflow),
+                       *sample_findings(dataflow)], key=lambda f: f.line)
     return FileReport(str(path), dataflow=dataflow, findings=findings)
+
+
+def lint_files(paths: Iterable[str | Path]) -> list[FileReport]:
+    """Each file's report, plus what shows only across them: rows of any of the documents
+    writing one target field from different sources."""
+    reports = [lint_file(path) for path in paths]
+    dataflows = [report.dataflow for report in reports if report.dataflow is not None]
+    competing = competition_findings(dataflows)
+    for report in reports:
+        if report.dataflow is not None and report.dataflow.path in competing:
+            report.findings = sorted([*report.findings, *competing[report.dataflow.path]],
+                                     key=lambda f: f.line)
+    return reports
 
 
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:

@@ -15,7 +15,14 @@ from typing import Any
 from talk.dataflow.model import Dataflow, DataflowError, PropertyRow, Section
 from talk.gherkin import escape
 from talk.gherkin.samples import SectionSamples, merge_samples, section_samples, value_rows
-from talk.harness.checklist import ChecklistItem, SectionChecklist, checklist, document_item
+from talk.harness.checklist import (
+    PAIRED,
+    ChecklistItem,
+    SectionChecklist,
+    checklist,
+    document_item,
+    same_slot,
+)
 from talk.report.results import ItemKind
 from talk.systems.keys import system_key
 from talk.types.coerce import CoercionError
@@ -78,6 +85,8 @@ class _SectionWriter:
         self.samples: SectionSamples = section_samples(dataflow.name, self.section)
         self.src = self.section.source.display
         self.tgt = self.section.target.display
+        if same_slot(self.section):  # one entity on both sides: the phrase tells them apart
+            self.tgt = f"{PAIRED}{self.tgt}"
         self.target_system = self.section.target.system or self.section.target.label
 
     # -- shared openings ----------------------------------------------------------------
@@ -109,8 +118,8 @@ class _SectionWriter:
                 not_met_rows.append(item)
             else:
                 views.append(self._scenario(item))
-        if property_rows:
-            views.append(self._property_outline(property_rows))
+        for condition, rows in self._by_condition(property_rows).items():
+            views.append(self._property_outline(rows, condition))
         if not_met_rows:
             views.append(self._not_met_outline(not_met_rows))
         return views
@@ -212,8 +221,28 @@ class _SectionWriter:
                          escape.cell(row.target.path), escape.cell(row.type.written.strip())])
         return header, rows
 
-    def _property_outline(self, items: list[ChecklistItem]) -> ScenarioView:
-        steps = self._arrange()
+    def _by_condition(self, items: list[ChecklistItem]
+                      ) -> dict[tuple[str, str] | None, list[ChecklistItem]]:
+        """Property rows by the condition value their record needs: rows whose condition
+        the seeded record already meets (or that have none) under None, every other row
+        under its own (path, value), so each row's condition is met by a record of its own."""
+        groups: dict[tuple[str, str] | None, list[ChecklistItem]] = {}
+        for item in items:
+            assert item.row is not None
+            condition = item.row.source.condition
+            key: tuple[str, str] | None = None
+            if condition is not None and condition.path and condition.value \
+                    and self.samples.source.get(condition.path) != condition.value:
+                key = (condition.path, condition.value)
+            groups.setdefault(key, []).append(item)
+        return groups
+
+    def _property_outline(self, items: list[ChecklistItem],
+                          condition: tuple[str, str] | None = None) -> ScenarioView:
+        source = dict(self.samples.source)
+        if condition is not None:
+            source[condition[0]] = condition[1]
+        steps = self._arrange(source)
         if not self.section.shape.creates and self.samples.source_edit:
             # linked by merge criteria, the matching value is not sent: an edit sends all
             steps.append(StepView("And", f"the {self.src} is edited with:",
@@ -223,8 +252,9 @@ class _SectionWriter:
         steps.append(StepView("And", f"the {self.tgt} has <target> equal to the {self.src}"
                                      " <source>"))
         header, rows = self._examples(items)
-        name = self._name(f"Property rows of {self.src} to {self.tgt}", self.section.line,
-                          outline=True)
+        where = "" if condition is None else f" where {condition[0]} is {condition[1]}"
+        name = self._name(f"Property rows of {self.src} to {self.tgt}{where}",
+                          self.section.line, outline=True)
         return ScenarioView(name, ["property"], steps, True, header, rows)
 
     def _not_met_outline(self, items: list[ChecklistItem]) -> ScenarioView:

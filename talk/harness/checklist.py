@@ -20,6 +20,7 @@ __all__ = [
     "document_item",
     "is_id_row",
     "row_text",
+    "same_slot",
     "section_checklist",
 ]
 
@@ -60,6 +61,16 @@ def row_text(row: PropertyRow) -> str:
 
 def _merge_text(criterion: MergeCriterion) -> str:
     return f"{criterion.source.written.strip()} = {criterion.target.written.strip()}"
+
+
+PAIRED = "paired "  # the target's phrase in a section from an entity to itself
+
+
+def same_slot(section: Section) -> bool:
+    """Whether a section syncs an entity with itself (both sides one system and entity)."""
+    ends = [(ref.system_key, resolve_entity(profile_for(ref.system), ref.entity).name)
+            for ref in (section.source, section.target)]
+    return ends[0] == ends[1]
 
 
 def is_id_row(section: Section, row: PropertyRow) -> bool:

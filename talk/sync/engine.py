@@ -14,6 +14,7 @@ again until its values change.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
@@ -23,7 +24,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from talk.connectors.base import ApiError, AuthError, Connector, RetriesExhausted
+from talk.connectors.base import AmbiguousWrite, ApiError, AuthError, Connector, RetriesExhausted
 from talk.dataflow.model import Dataflow, PropertyPath, PropertyRow
 from talk.sync.flows import (
     Competition,
@@ -35,23 +36,29 @@ from talk.sync.flows import (
     group_flows,
     unnamed_sections,
 )
+from talk.sync.keys import is_key, names_entity, referenced_entity
 from talk.sync.paths import MISSING, PathError, condition_holds, get_path, set_path, top_level
 from talk.sync.report import Detail, RunReport, SectionCounts
-from talk.sync.store import ClusterConflict, LinkStore, Ref
+from talk.sync.store import ClusterConflict, Intent, LinkStore, Ref
 from talk.sync.values import same_synced
 from talk.systems.profile import EntityProfile
 from talk.types.coerce import CoercionError, to_source, to_target
 from talk.types.compare import same_value
+from talk.types.values import show
 
 __all__ = ["MAX_PASSES", "SyncEngine"]
 
 MAX_PASSES = 20  # chains of sections through twins take 8 passes over the 115 sample documents
-CREATE_BATCH = 200  # creates whose intents are committed together (decision 13)
+CREATE_BATCH = 200  # creates whose intents are committed together
 Record = dict[str, Any]
 
 
 class _Unsupported(Exception):
     """A record that the target API cannot take (decision 8)."""
+
+
+class _Untranslated(Exception):
+    """A key or reference whose record has no linked counterpart in the other system."""
 
 
 class _Refused(Exception):
@@ -118,6 +125,9 @@ class SyncEngine:
         self._pending_keys: set[tuple[tuple[str, str], Ref]] = set()
         self._noted: set[tuple[str, str, str]] = set()
         self._merge_index: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self._evidence: dict[tuple[str, str], int] = {}  # per target slot, this run
+        self._orphans: set[tuple[str, str]] = set()  # slots with a create answer lost
+        self._unknown: set[tuple[tuple[str, str], Ref]] = set()  # outcome unknown
         self._run_started = now()
         self._pass = _Pass()
         self._sections_of: dict[tuple[str, str], int] = {}  # slot -> sections naming it
@@ -142,12 +152,17 @@ class SyncEngine:
         self._pending, self._pending_keys = [], set()
         self._noted = set()
         self._merge_index = {}
+        self._evidence, self._orphans, self._unknown = {}, set(), set()
         self._run_started = self.now()
         requests_before = self._request_total()
         writes_before = self._write_total()
 
         try:
-            self._resolve_intents()
+            self.store.rekey_sections({  # state of a version that keyed it by line numbers
+                f"{flow.document}:{flow.section.line}": (
+                    key, {str(row.line): _row_key(row) for row in flow.section.properties})
+                for key, flow in self._all_flows.items()})
+            self._resolve_intents(settle=True)
             for number in range(MAX_PASSES):
                 current = self._pass = _Pass()
                 self._report.passes = number + 1
@@ -156,6 +171,7 @@ class SyncEngine:
                 self._merge_index = {}
                 if current.unseen == 0:  # every record written was read after its write
                     break
+            self.store.prune_evidence()
         finally:
             self.store.flush()  # the store may batch its commits
         self._report.requests = self._request_total() - requests_before
@@ -232,6 +248,8 @@ class SyncEngine:
             for flow in group.as_source + group.as_target:
                 self._note("unsupported", flow, None, entity.unsupported)
             return
+        if group.slot in self._orphans and not self._settle_orphans(group):
+            return
         cursor = self.store.cursor(*group.slot)
         self.progress(f"reading {name}" + (f" changed since {cursor}" if cursor else ""))
         current.read.add(group.slot)
@@ -255,6 +273,25 @@ class SyncEngine:
             return
         self.store.set_cursor(*group.slot, next_cursor)
         self.progress(f"read {count} {name} record(s)")
+
+    def _settle_orphans(self, group: EntityGroup) -> bool:
+        """Link records whose create answer was lost before `group` is read as a source, so
+        an orphan is never taken for a new source record; False (and reported) while one
+        stays unresolved: the entity is then read next run."""
+        with contextlib.suppress(ApiError, RetriesExhausted):
+            self._resolve_intents(slot=group.slot, settle=False)
+        if not any((i.target_system, i.target_entity) == group.slot
+                   and (group.slot, i.source) not in self._unknown
+                   for i in self.store.intents()):
+            self._orphans.discard(group.slot)
+            return True
+        name = f"{group.entity.system} {group.entity.name}"
+        for flow in group.as_source + group.as_target:
+            self._counts[flow.key].failed += 1
+            self._detail("failure", flow, group.entity, None,
+                         f"a create into {name} got no answer and its record was not found "
+                         f"yet; {name} is read again next run")
+        return False
 
     def _retry(self, group: EntityGroup, ref: Ref, current: _Pass) -> None:
         self.store.remove_retry(ref)
@@ -339,7 +376,7 @@ class SyncEngine:
     def _create(self, flow: Flow, ref: Ref, record: Record, current: _Pass) -> None:
         if flow.unsupported:
             raise _Unsupported(flow.unsupported)
-        payload, values = self._payload(flow, record)
+        payload, values = self._payload(flow, record, ref)
         present = {top_level(path) for path in _leaves(payload)}
         missing = flow.target.missing_required(present)
         if missing:
@@ -348,6 +385,8 @@ class SyncEngine:
                                "this record has no value for it")
         self._not_refused(_create_key(flow, ref), flow.target.system, payload)
         key = (flow.target_slot, ref)
+        if key in self._unknown:
+            return  # an earlier create's outcome is unknown: never risk a second one
         if key in self._pending_keys:
             return  # another section already queued this record's create into that entity
         self._pending_keys.add(key)
@@ -358,19 +397,40 @@ class SyncEngine:
     def _send_creates(self, current: _Pass) -> None:
         """Record the queued creates' intents in one commit, then send them one by one.
 
-        Decision 13 needs each intent durable before its create is sent; committing them a
+        Each intent must be durable before its create is sent; committing them a
         batch at a time keeps that promise without a commit per record."""
         batch, self._pending = self._pending, []
         self._pending_keys.clear()
         if not batch:
             return
+        refused: dict[tuple[str, str], Exception] = {}
+        for pending in batch:
+            slot = pending.flow.target_slot
+            if slot not in self._evidence and slot not in refused:
+                try:
+                    self._evidence[slot] = self._take_evidence(pending.flow.target)
+                except (ApiError, RetriesExhausted) as exc:
+                    refused[slot] = exc
         with self.store.transaction():
-            intents = [self.store.add_intent(p.flow.key, p.ref, *p.flow.target_slot, p.payload)
-                       for p in batch]
+            intents = [self.store.add_intent(p.flow.key, p.ref, *p.flow.target_slot, p.payload,
+                                             self._evidence[p.flow.target_slot])
+                       if p.flow.target_slot in self._evidence else 0 for p in batch]
         self.store.flush()
         for pending, intent in zip(batch, intents, strict=True):
+            if not intent:
+                self._guarded(pending.flow, pending.ref,
+                              partial(_raise, refused[pending.flow.target_slot]))
+                continue
             self._guarded(pending.flow, pending.ref,
                           partial(self._send_create, pending, intent, current))
+
+    def _take_evidence(self, entity: EntityProfile) -> int:
+        """Remember every id the target holds before this run's first create into it: on a
+        lost answer only a record outside them can be the one created (emulator and API
+        clocks are not wall clocks, so ids are the evidence, not times)."""
+        connector = self.connector(entity.system)
+        ids = [connector.record_id(entity, record) for record in connector.list_all(entity)]
+        return self.store.add_evidence(entity.system, entity.name, ids)
 
     def _send_create(self, pending: _PendingCreate, intent: int, current: _Pass) -> None:
         flow, ref = pending.flow, pending.ref
@@ -380,6 +440,17 @@ class SyncEngine:
         connector = self.connector(flow.target.system)
         try:
             created = connector.create(flow.target, pending.payload)
+        except AmbiguousWrite:
+            try:  # find it now, before anything reads that entity as a source
+                found = intent in self._resolve_intents(slot=flow.target_slot, only={intent})
+            except (ApiError, RetriesExhausted):
+                found = False
+            if not found:
+                self._orphans.add(flow.target_slot)
+                raise
+            if flow.target_slot in current.read:
+                current.unseen += 1
+            return
         except ApiError as exc:
             self.store.remove_intent(intent)  # refused: certainly not created
             self._remember_refusal(_create_key(flow, ref), pending.payload, exc)
@@ -396,23 +467,100 @@ class SyncEngine:
             current.unseen += 1
         self.store.mark(f"synced {flow.key}", ref, target)
 
-    def _payload(self, flow: Flow, record: Record
+    def _payload(self, flow: Flow, record: Record, ref: Ref
                  ) -> tuple[Record, dict[str, tuple[PropertyRow, Any]]]:
         """The create payload (documented types) and, per row, the source value it came from."""
         payload: Record = {}
         values: dict[str, tuple[PropertyRow, Any]] = {}
         for row in self._rows_for(flow, record, None, record_id=None):
-            source_value = _value(record, row.source.path)
-            values[_row_key(row)] = (row, source_value)
+            source_value = self._read(flow.source, record, row.source.path, ref)
             if source_value is None:
+                values[_row_key(row)] = (row, source_value)
                 continue  # decision 9: a missing value is left out of a create
+            try:
+                out = self._outbound(flow, row, source_value, ref)
+            except _Untranslated as exc:
+                self._untranslated(flow, ref, row, str(exc))
+                continue  # not in the synced values: written once it can be translated
+            values[_row_key(row)] = (row, source_value)
             condition = row.target.condition
             if condition is not None and condition.path and condition.value is not None:
                 # the record created meets its rows' target conditions: the value goes where
                 # the document says (`Phones.Number` of the phone whose Type is Mobile)
                 set_path(payload, condition.path, condition.value.strip())
-            set_path(payload, row.target.path, to_target(source_value, row.type))
+            set_path(payload, row.target.path, out)
         return payload, values
+
+    # -- keys and references --------------------------------------------------------------
+
+    def _read(self, entity: EntityProfile, record: Record, path: str, ref: Ref | None) -> Any:
+        """A row's value; the record's own key is its id, however the API spells it."""
+        if ref is not None and is_key(entity, path):
+            return ref.id
+        return _value(record, path)
+
+    def _outbound(self, flow: Flow, row: PropertyRow, value: Any, holder: Ref,
+                  written: Ref | None = None) -> Any:
+        """A source value as the target gets it: a reference translated, then coerced."""
+        if row.line in flow.references:
+            value = self._translate(flow.source, holder, row.source.path, value,
+                                    flow.target.system, row.target.path, written)
+        return to_target(value, row.type)
+
+    def _inbound(self, flow: Flow, row: PropertyRow, value: Any, holder: Ref,
+                 current: Any, written: Ref) -> Any:
+        """A target value as the source gets it back: a reference translated, then coerced."""
+        if row.line in flow.references:
+            if is_key(flow.source, row.source.path):
+                raise _Untranslated(f"{row.source.path} is the key of "
+                                    f"{flow.section.source.display}; a sync never writes it")
+            value = self._translate(flow.target, holder, row.target.path, value,
+                                    flow.source.system, row.source.path, written)
+        return to_source(value, flow.source.field_type(row.source.path), current)
+
+    def _translate(self, entity: EntityProfile, holder: Ref, path: str, value: Any,
+                   to_system: str, to_path: str, written: Ref | None) -> str | None:
+        """The id in `to_system` of the record that `value` (an id of `entity`'s system, at
+        `path` of `holder`) names, through the links; the other side's name of the field
+        (`PersonId`, `order.id`) picks among several linked records. A reference names
+        another record than the one it is `written` into."""
+        if value is None or value == "":
+            return None
+        named = ([holder] if is_key(entity, path)
+                 else self.store.members_with_id(entity.system, str(value)))
+        found: dict[Ref, None] = {}
+        for ref in named:
+            for (system, name), record_id in self.store.cluster_of(ref).items():
+                if system == to_system and (system, name) != ref.slot:
+                    found[Ref(system, name, record_id)] = None
+            twin = self.store.twin_of(ref) if ref.system == to_system else None
+            if twin is not None:
+                found[twin.other] = None
+        if written is not None:
+            found.pop(written, None)
+        candidates = list(found)
+        if len(candidates) > 1:
+            stem = referenced_entity(to_path) or referenced_entity(path)
+            candidates = [ref for ref in candidates if names_entity(ref.entity, stem)]
+        if len(candidates) == 1:
+            return candidates[0].id
+        what = f"{entity.system} id {show(value)} at {path}"
+        if not named:
+            raise _Untranslated(f"{what} names no record the sync has linked, so it cannot "
+                                f"be translated into a {to_system} id for {to_path}")
+        if not found:
+            raise _Untranslated(f"{what} names a record linked to no {to_system} record, so "
+                                f"it cannot be translated for {to_path}")
+        raise _Untranslated(f"{what} names a record linked to {len(found)} {to_system} "
+                            f"records ({', '.join(str(r) for r in found)}); {to_path} does "
+                            "not say which one it means")
+
+    def _untranslated(self, flow: Flow, ref: Ref, row: PropertyRow, reason: str) -> None:
+        """Report a reference left out, once per record, row and run."""
+        if not self.store.mark(f"untranslated {flow.key}:{row.line}", ref):
+            return
+        self._detail("untranslated_reference", flow, None, ref,
+                     f"{reason}; the reference is not written", prop=row.target.path)
 
     def _rows_for(self, flow: Flow, source_record: Record | None, target_record: Record | None,
                   record_id: Ref | None) -> list[PropertyRow]:
@@ -527,7 +675,7 @@ class SyncEngine:
                 self.store.set_synced_values(flow.key, source, target, {})
             counts.unchanged += count
             return
-        if state is not None and self._fresh_side_unchanged(flow, state, a_now, b_now):
+        if state is not None and self._fresh_side_unchanged(flow, state, source, a_now, b_now):
             counts.unchanged += count
             return
         a_now = a_now if a_now is not None else self._fetch(flow, flow.source, source)
@@ -540,12 +688,21 @@ class SyncEngine:
         new_state: dict[str, Any] = {}
         for row in self._rows_for(flow, a_now, b_now, source):
             key = _row_key(row)
-            a_val = _value(a_now, row.source.path)
+            a_val = self._read(flow.source, a_now, row.source.path, source)
             b_val = _value(b_now, row.target.path)
-            a_out = to_target(a_val, row.type)
             last = (state or {}).get(key)
+            try:
+                a_out = self._outbound(flow, row, a_val, source, target)
+            except _Untranslated as exc:
+                self._untranslated(flow, source, row, str(exc))
+                if last is not None:
+                    new_state[key] = last
+                continue
             write_b = write_a = False
-            if last is None:
+            if last is None and state is not None and row.source.condition is None:
+                pass  # a row added to (or retargeted in) a synced mapping: today's values
+                # are its baseline, so neither side's edits are overwritten
+            elif last is None:
                 write_b = a_val is not None and not same_synced(a_out, b_val, row.type)
             else:
                 a_changed = not same_synced(a_val, last["a"], row.type)
@@ -573,8 +730,11 @@ class SyncEngine:
                 set_path(to_b, row.target.path, a_out)
                 b_val = a_out
             if write_a:
-                a_val = to_source(b_val, flow.source.field_type(row.source.path), a_val)
-                set_path(to_a, row.source.path, a_val)
+                try:
+                    a_val = self._inbound(flow, row, b_val, target, a_val, source)
+                    set_path(to_a, row.source.path, a_val)
+                except _Untranslated as exc:
+                    self._untranslated(flow, target, row, str(exc))
             new_state[key] = {"a": a_val, "b": b_val}
         if to_b:
             self._update(flow, flow.target, target, _whole_tops(to_b, b_now))
@@ -609,15 +769,15 @@ class SyncEngine:
         if not isinstance(exc, AuthError):  # a credential problem stops the run instead
             self.store.set_refusal(key, _digest(payload), str(exc))
 
-    def _fresh_side_unchanged(self, flow: Flow, state: dict[str, Any], a_now: Record | None,
-                              b_now: Record | None) -> bool:
+    def _fresh_side_unchanged(self, flow: Flow, state: dict[str, Any], source: Ref,
+                              a_now: Record | None, b_now: Record | None) -> bool:
         """True when the side just read holds what was last synced: nothing to fetch."""
         for row in flow.rows:
             last = state.get(_row_key(row))
             if last is None:
                 return False
-            if a_now is not None and not same_synced(_value(a_now, row.source.path), last["a"],
-                                                    row.type):
+            if a_now is not None and not same_synced(
+                    self._read(flow.source, a_now, row.source.path, source), last["a"], row.type):
                 return False
             if b_now is not None and not same_synced(_value(b_now, row.target.path),
                                                     last["b"], row.type):
@@ -659,41 +819,73 @@ class SyncEngine:
         )
         return source_wins
 
-    # -- crash recovery (decision 13) -----------------------------------------------------
+    # -- crash recovery: creates whose answer was lost ----------------------------------
 
-    def _resolve_intents(self) -> None:
-        intents = self.store.intents()
-        if not intents:
-            return
+    def _resolve_intents(self, *, slot: tuple[str, str] | None = None,
+                         only: Collection[int] | None = None, settle: bool = False) -> set[int]:
+        """Link each pending create's record, found by evidence: not in the target before the
+        create, unlinked, and holding the payload sent. Intents with the same payload are
+        matched to such records in the order both were made. Where no record qualifies the
+        create never happened: `settle` (at the start of a run, when no answer can still
+        come) forgets the intent so the record is created again. Where more records qualify
+        than intents explain, the outcome is unknown: reported, the intent kept, and nothing
+        created for that source. Returns the intents linked."""
+        intents = [i for i in self.store.intents()
+                   if (slot is None or (i.target_system, i.target_entity) == slot)
+                   and (only is None or i.id in only)]
+        linked: set[int] = set()
         claimed: set[Ref] = set()
-        listings: dict[tuple[str, str], list[Record]] = {}
-        for intent in intents:
+        listings: dict[tuple[str, str], list[tuple[Ref, Record]]] = {}
+        for position, intent in enumerate(intents):
             flow = self.flow_by_key.get(intent.section)
-            slot = (intent.target_system, intent.target_entity)
+            target_slot = (intent.target_system, intent.target_entity)
             if flow is None:
                 if intent.section not in self._documented:  # its section is gone
                     self.store.remove_intent(intent.id)
                 continue  # else outside this run's reach: the next full run resolves it
-            connector = self.connector(intent.target_system)
-            if slot not in listings:
-                self.progress(f"checking {len(intents)} unfinished create(s) in "
-                              f"{slot[0]} {slot[1]}")
-                listings[slot] = list(connector.list_all(flow.target))
-            match = None
-            for record in listings[slot]:
-                ref = Ref(*slot, connector.record_id(flow.target, record))
-                if ref in claimed or self.store.is_member(ref) or self.store.twin_of(ref):
-                    continue
-                if all(same_value(_value(record, path), value)
-                       for path, value in _leaves(intent.payload).items()):
-                    match = ref
-                    break
+            if self.store.counterpart(intent.source, target_slot) is not None:
+                self.store.remove_intent(intent.id)  # linked meanwhile
+                continue
+            if target_slot not in listings:
+                self.progress(f"checking unfinished create(s) in {target_slot[0]} "
+                              f"{target_slot[1]}")
+                connector = self.connector(intent.target_system)
+                listings[target_slot] = [
+                    (Ref(*target_slot, connector.record_id(flow.target, record)), record)
+                    for record in connector.list_all(flow.target)]
+            before = (self.store.evidence(intent.evidence) if intent.evidence is not None
+                      else None)
+            fits = [ref for ref, record in listings[target_slot]
+                    if ref not in claimed and ref.id not in (before or ())
+                    and not self.store.is_member(ref) and self.store.twin_of(ref) is None
+                    and _fits(record, intent.payload)]
+            twins = sum(1 for other in intents[position:]
+                        if (other.target_system, other.target_entity) == target_slot
+                        and other.payload == intent.payload)
+            match = _in_creation_order(fits, twins if before is not None else 1)
+            if (match is None and fits) or (before is None and not intent.payload and fits):
+                self._outcome_unknown(flow, intent, fits)
+                continue
+            if match is None:
+                if settle:
+                    self.store.remove_intent(intent.id)  # never created: create it again
+                continue
+            claimed.add(match)
             with self.store.transaction():
-                if match is not None and self.store.counterpart(intent.source, slot) is None:
-                    claimed.add(match)
-                    self._link(flow, intent.source, match)
-                    self._counts[intent.section].created += 1
+                self._link(flow, intent.source, match)
                 self.store.remove_intent(intent.id)
+            self._counts[intent.section].created += 1
+            linked.add(intent.id)
+        return linked
+
+    def _outcome_unknown(self, flow: Flow, intent: Intent, fits: list[Ref]) -> None:
+        self._unknown.add((flow.target_slot, intent.source))
+        self._counts[flow.key].failed += 1
+        self._detail("outcome_unknown", flow, None, intent.source,
+                     f"a create into {flow.target.system} {flow.target.name} got no answer "
+                     f"and {len(fits)} new records could be the one created; nothing was "
+                     "linked or created (delete the wrong ones, or link by hand)",
+                     data={"candidates": [ref.id for ref in fits]})
 
     # -- report helpers -------------------------------------------------------------------
 
@@ -730,13 +922,34 @@ def _digest(payload: Record) -> str:
 
 
 def _row_key(row: PropertyRow) -> str:
-    return f"{row.line}"
+    """What a row maps (not its line), so a document edit elsewhere keeps its state."""
+    return f"{row.source.written.strip()} -> {row.target.written.strip()}"
 
 
 def _value(record: Record, path: str) -> Any:
     """A property's value, with a missing one read as None."""
     value = get_path(record, path)
     return None if value is MISSING else value
+
+
+def _raise(exc: Exception) -> None:
+    raise exc
+
+
+def _fits(record: Record, payload: Record) -> bool:
+    return all(same_value(_value(record, path), value)
+               for path, value in _leaves(payload).items())
+
+
+def _in_creation_order(fits: list[Ref], twins: int) -> Ref | None:
+    """The record this intent created: the only one that fits, or, when `twins` intents
+    sent one after another share the payload and no more records fit than they explain,
+    the oldest (ids that are numbers grow with each create; other ids give no order)."""
+    if len(fits) == 1:
+        return fits[0]
+    if not fits or len(fits) > twins or not all(ref.id.isdigit() for ref in fits):
+        return None
+    return min(fits, key=lambda ref: int(ref.id))
 
 
 def _merge_key(value: Any) -> str:

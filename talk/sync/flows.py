@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from talk.dataflow.lint import entity_not_in_api, unsupported_reason
 from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section, Shape
+from talk.sync.keys import is_key, is_reference
 from talk.systems.profile import EntityProfile
 from talk.systems.registry import profile_for, resolve_entity
 
@@ -24,15 +25,16 @@ def entity_profile(ref: EntityRef) -> EntityProfile:
 class Flow:
     """One section of one document, with its source and target entity profiles."""
 
-    key: str  # "<document>:<line>", unique across documents
+    key: str  # what the mapping is (see `_mapping_key`), unique across documents
     document: str
     section: Section
     source: EntityProfile
     target: EntityProfile
     rows: tuple[PropertyRow, ...]  # rows that carry values (id rows excluded, decision 15)
-    id_rows: tuple[PropertyRow, ...]
+    id_rows: tuple[PropertyRow, ...]  # rows whose target is the target's own key
     unsupported: str | None  # why this section can create nothing (decision 8), if so
     path: str = ""  # the document's file: with the line, the stable order of rows
+    references: frozenset[int] = frozenset()  # lines of rows whose target is a reference
 
     @property
     def source_slot(self) -> tuple[str, str]:
@@ -66,6 +68,16 @@ def _unsupported_reason(section: Section, target: EntityProfile) -> str | None:
     if section.shape.creates and not target.can_create:
         return f"{section.target.display} cannot be created through the {target.system} API"
     return unsupported_reason(section)
+
+
+def _mapping_key(document: str, source: EntityProfile, target: EntityProfile,
+                 seen: dict[str, int]) -> str:
+    """`<document>:<system>/<entity>><system>/<entity>`: the store keeps what was last synced
+    under this key, so editing a document's prose (which moves every line) loses no state.
+    A second section of one document between the same entities gets `#2`, and so on."""
+    key = f"{document}:{source.system}/{source.name}>{target.system}/{target.name}"
+    seen[key] = seen.get(key, 0) + 1
+    return key if seen[key] == 1 else f"{key}#{seen[key]}"
 
 
 @dataclass(frozen=True)
@@ -117,17 +129,21 @@ def _document_flows(dataflow: Dataflow) -> tuple[Flow, ...]:
     if bound is not None and bound[0]() is dataflow:
         return bound[1]
     flows = []
+    seen: dict[str, int] = {}
     for section in dataflow.unique_sections:
         if _unnamed_side(section) is not None:
             continue
         source = entity_profile(section.source)
         target = entity_profile(section.target)
-        id_rows = tuple(r for r in section.properties if target.is_id_field(r.target.path))
+        id_rows = tuple(r for r in section.properties if is_key(target, r.target.path))
         rows = tuple(r for r in section.properties if r not in id_rows)
         flows.append(Flow(
-            key=f"{dataflow.name}:{section.line}", document=dataflow.name, section=section,
+            key=_mapping_key(dataflow.name, source, target, seen),
+            document=dataflow.name, section=section,
             source=source, target=target, rows=rows, id_rows=id_rows,
             unsupported=_unsupported_reason(section, target), path=dataflow.path,
+            references=frozenset(r.line for r in rows
+                                 if is_reference(target, r.target.path)),
         ))
     _BOUND[key] = (weakref.ref(dataflow, lambda _: _BOUND.pop(key, None)), tuple(flows))
     return _BOUND[key][1]

@@ -7,7 +7,7 @@ from talk.dataflow.model import Dataflow
 from talk.sync.emulated import EmulatedSystems
 from talk.sync.store import Ref, SqliteLinkStore
 
-from .documents import dataflow, section
+from .documents import dataflow, one_section, section
 from .helpers import run_sync
 
 EMAIL = [("email", "email")]
@@ -77,10 +77,9 @@ def test_an_edit_travels_a_chain_of_sections_in_one_run() -> None:
 
 def test_a_refused_write_is_not_sent_again_until_its_values_change() -> None:
     # WebCRM Products.ProductQuantity is a number: a text that is no number is refused
-    documents = [dataflow("wave-webcrm", "Wave", "Webcrm",
-                          section("Wave Product", "Webcrm Products",
-                                  [("name", "ProductName", '"string"'),
-                                   ("size", "ProductQuantity", '"string"')]))]
+    documents = one_section("wave-webcrm", "Wave Product", "Webcrm Products",
+                            [("name", "ProductName", '"string"'),
+                             ("size", "ProductQuantity", '"string"')])
     store = SqliteLinkStore(":memory:")
     with EmulatedSystems(documents) as systems:
         wave = systems.emulator("Wave")
