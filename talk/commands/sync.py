@@ -118,13 +118,24 @@ def _connectors(args: argparse.Namespace, dataflows: Sequence[Dataflow]) -> dict
     return connectors
 
 
+_SHOWN_PROBLEMS = 20  # failure lines on stderr per run; --json has them all
+
+
 def _emit(report: RunReport, as_json: bool, label: str = "") -> None:
     if as_json:
         print(json.dumps(report.to_json(), indent=2, default=str))
-    else:
-        if label:
-            print(label)
-        print(report.summary())
+        return
+    if label:
+        print(label)
+    print(report.summary())
+    problems = [d for d in report.details if d.kind in ("failure", "outcome_unknown")]
+    for detail in problems[:_SHOWN_PROBLEMS]:  # what failed and what to do, not only counts
+        record = f" {detail.record_id}" if detail.record_id else ""
+        print(f"talk sync: {detail.system} {detail.entity}{record}: {detail.message}",
+              file=sys.stderr)
+    if len(problems) > _SHOWN_PROBLEMS:
+        print(f"talk sync: {len(problems) - _SHOWN_PROBLEMS} more (--json lists them all)",
+              file=sys.stderr)
 
 
 def _runner(engine: SyncEngine, progress: _Progress,
