@@ -306,6 +306,7 @@ CREATE TABLE IF NOT EXISTS members (
     PRIMARY KEY (system, entity, record_id),
     UNIQUE (cluster, system, entity)  -- also the index of lookups by cluster
 );
+CREATE INDEX IF NOT EXISTS members_by_id ON members (system, record_id);
 CREATE TABLE IF NOT EXISTS twins (
     ref TEXT PRIMARY KEY, other TEXT NOT NULL, is_source INTEGER NOT NULL, section TEXT NOT NULL
 ) WITHOUT ROWID;
