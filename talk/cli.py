@@ -14,7 +14,7 @@ from collections.abc import Sequence
 __all__ = ["COMMANDS", "main"]
 
 # The subcommands, in the order `talk --help` lists them.
-COMMANDS: tuple[str, ...] = ("lint", "sync", "serve", "report", "generate", "steps")
+COMMANDS: tuple[str, ...] = ("init", "lint", "sync", "serve", "report", "generate", "steps")
 
 
 def build_parser() -> argparse.ArgumentParser:

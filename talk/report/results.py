@@ -23,6 +23,9 @@ __all__ = [
     "load_results",
 ]
 
+SCHEMA_VERSION = 1
+"""The version of results.json's format (talk/report/results.schema.json describes it)."""
+
 
 class Status(StrEnum):
     PASSED = "passed"
@@ -58,6 +61,7 @@ class Item:
     evidence: dict[str, Any] = field(default_factory=dict)
     duration: float = 0.0
     nodeid: str = ""
+    this_run: bool = True  # False: kept from an earlier report by a run over a subset
     # Filled by talk.report.baseline.compare when a previous results.json is given:
     previous_status: str | None = None  # the item's status in the baseline run, if it was there
     change: str | None = None  # a talk.report.baseline.Change value, or None when unchanged
@@ -108,6 +112,7 @@ class Results:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "schema_version": SCHEMA_VERSION,
             "generated_at": self.generated_at,
             "totals": self.totals,
             "documents": [asdict(d) for d in self.documents],
