@@ -18,11 +18,19 @@ from functools import partial
 from typing import Any
 
 from talk.connectors.base import ApiError, AuthError, Connector, RetriesExhausted
-from talk.dataflow.model import Dataflow, PropertyRow
-from talk.sync.flows import EntityGroup, Flow, bind_flows, connected_flows, group_flows
+from talk.dataflow.model import Dataflow, PropertyPath, PropertyRow
+from talk.sync.flows import (
+    EntityGroup,
+    Flow,
+    bind_flows,
+    connected_flows,
+    group_flows,
+    unnamed_sections,
+)
 from talk.sync.paths import MISSING, PathError, condition_holds, get_path, set_path, top_level
 from talk.sync.report import Detail, RunReport, SectionCounts
 from talk.sync.store import ClusterConflict, LinkStore, Ref
+from talk.sync.values import same_synced
 from talk.systems.profile import EntityProfile
 from talk.types.coerce import CoercionError, to_source, to_target
 from talk.types.compare import same_value
@@ -72,6 +80,7 @@ class SyncEngine:
     ) -> None:
         self.flows = bind_flows(dataflows)
         self._documented = {flow.key for flow in self.flows}
+        self._unnamed = unnamed_sections(dataflows) if reach is None else []
         if reach is not None:
             self.flows = connected_flows(self.flows, reach)
         self.groups = group_flows(self.flows)
@@ -101,6 +110,7 @@ class SyncEngine:
             counts = SectionCounts(flow.document, flow.section.title, flow.section.line)
             self._counts[flow.key] = counts
             self._report.sections.append(counts)
+        self._report_unnamed()
         self.store.clear_marks()
         self._failed = set()
         self._failed_records = set()
@@ -126,6 +136,18 @@ class SyncEngine:
         self._report.requests = self._request_total() - requests_before
         self._report.writes = self._write_total() - writes_before
         return self._report
+
+    def _report_unnamed(self) -> None:
+        """A section naming no system is skipped, visibly: its line in the report says why."""
+        for unnamed in self._unnamed:
+            section = unnamed.section
+            self._report.sections.append(
+                SectionCounts(unnamed.document, section.title, section.line))
+            side = section.target if section.source.system_key else section.source
+            self._report.details.append(Detail(
+                kind="skipped", document=unnamed.document, section=section.title,
+                line=section.line, system=side.system, entity=side.entity, record_id=None,
+                message=unnamed.reason))
 
     def _request_total(self) -> int:
         return sum(c.request_count for c in self.connectors.values())
@@ -214,12 +236,16 @@ class SyncEngine:
         counts = self._counts[flow.key]
         if (flow.key, ref) in self._failed_records:
             return  # failed earlier in this run (its create may be pending): next run
+        if flow.same_slot:
+            twin = self.store.twin_of(ref)
+            if twin is not None and not twin.is_source:
+                return  # the target side of its pair: synced as the section's target
         first_read = self.store.mark(f"read {flow.key}", ref)
         if first_read:
             counts.read += 1
         if self.store.is_retired(ref):
             return
-        linked = self.store.cluster_of(ref).get(flow.target_slot)
+        linked = self.store.counterpart(ref, flow.target_slot)
         if linked is not None:
             target = Ref(*flow.target_slot, linked)
             if not self.store.is_retired(target):
@@ -227,7 +253,7 @@ class SyncEngine:
             return
         candidates = self._merge_candidates(flow, ref, record)
         if len(candidates) == 1:
-            self.store.link(ref, candidates[0], flow.key)
+            self._link(flow, ref, candidates[0])
             counts.linked += 1
             self._sync_pair(flow, ref, candidates[0], record, None, count=False)
             return
@@ -287,7 +313,7 @@ class SyncEngine:
 
     def _send_create(self, pending: _PendingCreate, intent: int, current: _Pass) -> None:
         flow, ref = pending.flow, pending.ref
-        if self.store.cluster_of(ref).get(flow.target_slot) is not None:
+        if self.store.counterpart(ref, flow.target_slot) is not None:
             self.store.remove_intent(intent)  # linked meanwhile: nothing to create
             return
         connector = self.connector(flow.target.system)
@@ -300,7 +326,7 @@ class SyncEngine:
         state = {key: {"a": a, "b": _value(created, row.target.path)}
                  for key, (row, a) in pending.values.items()}
         with self.store.transaction():
-            self.store.link(ref, target, flow.key)
+            self._link(flow, ref, target)
             self.store.remove_intent(intent)
             self.store.set_synced_values(flow.key, ref, target, state)
         self._counts[flow.key].created += 1
@@ -313,29 +339,52 @@ class SyncEngine:
         """The create payload (documented types) and, per row, the source value it came from."""
         payload: Record = {}
         values: dict[str, tuple[PropertyRow, Any]] = {}
-        for row in self._rows_for(flow, record, record_id=None):
+        for row in self._rows_for(flow, record, None, record_id=None):
             source_value = _value(record, row.source.path)
             values[_row_key(row)] = (row, source_value)
             if source_value is None:
                 continue  # decision 9: a missing value is left out of a create
+            condition = row.target.condition
+            if condition is not None and condition.path and condition.value is not None:
+                # the record created meets its rows' target conditions: the value goes where
+                # the document says (`Phones.Number` of the phone whose Type is Mobile)
+                set_path(payload, condition.path, condition.value.strip())
             set_path(payload, row.target.path, to_target(source_value, row.type))
         return payload, values
 
-    def _rows_for(self, flow: Flow, source_record: Record | None,
+    def _rows_for(self, flow: Flow, source_record: Record | None, target_record: Record | None,
                   record_id: Ref | None) -> list[PropertyRow]:
-        """The rows that apply to a record: bracket conditions honoured (decision 14)."""
+        """The rows that apply to a pair: bracket conditions honoured (decision 14) on either
+        column; a target condition holds for a record about to be created (`target_record`
+        None), which is created meeting it."""
         rows = []
         for row in flow.rows:
-            condition = row.source.condition
-            if condition is None:
-                rows.append(row)
-            elif not condition.understood:
-                self._note("not_evaluated", flow, record_id,
-                           f"condition not evaluated for {row.source.path}: {condition.text}",
-                           prop=row.source.path)
-            elif source_record is not None and condition_holds(source_record, condition):
+            if (self._applies(flow, row.source, source_record, record_id)
+                    and self._applies(flow, row.target, target_record, record_id,
+                                      creating=target_record is None)):
                 rows.append(row)
         return rows
+
+    def _applies(self, flow: Flow, column: PropertyPath, record: Record | None,
+                 record_id: Ref | None, *, creating: bool = False) -> bool:
+        """Whether one column's bracket condition (if any) holds for the record (an
+        understood one always holds for a record being created)."""
+        condition = column.condition
+        if condition is None:
+            return True
+        if not condition.understood:
+            self._note("not_evaluated", flow, record_id,
+                       f"condition not evaluated for {column.path}: {condition.text}",
+                       prop=column.path)
+            return False
+        return creating or (record is not None and bool(condition_holds(record, condition)))
+
+    def _link(self, flow: Flow, source: Ref, target: Ref) -> None:
+        """Link a section's pair: as twins for a section from an entity to itself."""
+        if flow.same_slot:
+            self.store.link_twins(source, target, flow.key)
+        else:
+            self.store.link(source, target, flow.key)
 
     # -- merge criteria -------------------------------------------------------------------
 
@@ -352,9 +401,12 @@ class SyncEngine:
             index = self._index(flow.target, criterion.target.path)
             for record_id in index.get(_merge_key(value), []):
                 candidate = Ref(*flow.target_slot, record_id)
-                if candidate in found or self.store.is_retired(candidate):
-                    continue
-                if flow.source_slot in self.store.cluster_of(candidate):
+                if candidate == ref or candidate in found or self.store.is_retired(candidate):
+                    continue  # a record never matches itself
+                if flow.same_slot:
+                    if self.store.twin_of(candidate) is not None:
+                        continue  # already paired with another record
+                elif flow.source_slot in self.store.cluster_of(candidate):
                     continue  # already linked to another source record
                 found.append(candidate)
         return found
@@ -375,7 +427,11 @@ class SyncEngine:
     # -- a record as the target of a section ----------------------------------------------
 
     def _as_target(self, flow: Flow, ref: Ref, record: Record) -> None:
-        linked = self.store.cluster_of(ref).get(flow.source_slot)
+        if flow.same_slot:
+            twin = self.store.twin_of(ref)
+            linked = twin.other.id if twin is not None and not twin.is_source else None
+        else:
+            linked = self.store.cluster_of(ref).get(flow.source_slot)
         if linked is None or self.store.is_retired(ref):
             return
         source = Ref(*flow.source_slot, linked)
@@ -420,7 +476,7 @@ class SyncEngine:
         to_b: Record = {}
         to_a: Record = {}
         new_state: dict[str, Any] = {}
-        for row in self._rows_for(flow, a_now, source):
+        for row in self._rows_for(flow, a_now, b_now, source):
             key = _row_key(row)
             a_val = _value(a_now, row.source.path)
             b_val = _value(b_now, row.target.path)
@@ -428,15 +484,15 @@ class SyncEngine:
             last = (state or {}).get(key)
             write_b = write_a = False
             if last is None:
-                write_b = a_val is not None and not same_value(a_out, b_val, row.type)
+                write_b = a_val is not None and not same_synced(a_out, b_val, row.type)
             else:
-                a_changed = not same_value(a_val, last["a"], row.type)
-                b_changed = not same_value(b_val, last["b"], row.type)
+                a_changed = not same_synced(a_val, last["a"], row.type)
+                b_changed = not same_synced(b_val, last["b"], row.type)
                 if a_changed and not b_changed:
                     write_b = True
                 elif b_changed and not a_changed:
                     write_a = True
-                elif a_changed and b_changed and not same_value(a_out, b_val, row.type):
+                elif a_changed and b_changed and not same_synced(a_out, b_val, row.type):
                     write_b = self._source_wins(flow, row, source, target, a_now, b_now,
                                                 a_val, b_val)
                     write_a = not write_b
@@ -477,10 +533,10 @@ class SyncEngine:
             last = state.get(_row_key(row))
             if last is None:
                 return False
-            if a_now is not None and not same_value(_value(a_now, row.source.path), last["a"],
+            if a_now is not None and not same_synced(_value(a_now, row.source.path), last["a"],
                                                     row.type):
                 return False
-            if b_now is not None and not same_value(_value(b_now, row.target.path),
+            if b_now is not None and not same_synced(_value(b_now, row.target.path),
                                                     last["b"], row.type):
                 return False
         return True
@@ -543,16 +599,16 @@ class SyncEngine:
             match = None
             for record in listings[slot]:
                 ref = Ref(*slot, connector.record_id(flow.target, record))
-                if ref in claimed or self.store.is_member(ref):
+                if ref in claimed or self.store.is_member(ref) or self.store.twin_of(ref):
                     continue
                 if all(same_value(_value(record, path), value)
                        for path, value in _leaves(intent.payload).items()):
                     match = ref
                     break
             with self.store.transaction():
-                if match is not None and not self.store.cluster_of(intent.source).get(slot):
+                if match is not None and self.store.counterpart(intent.source, slot) is None:
                     claimed.add(match)
-                    self.store.link(intent.source, match, intent.section)
+                    self._link(flow, intent.source, match)
                     self._counts[intent.section].created += 1
                 self.store.remove_intent(intent.id)
 

@@ -10,8 +10,8 @@ from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section, Shape
 from talk.systems.profile import EntityProfile
 from talk.systems.registry import profile_for, resolve_entity
 
-__all__ = ["EntityGroup", "Flow", "bind_flows", "connected_flows", "entity_profile",
-           "group_flows"]
+__all__ = ["EntityGroup", "Flow", "Unnamed", "bind_flows", "connected_flows", "entity_profile",
+           "group_flows", "unnamed_sections"]
 
 
 def entity_profile(ref: EntityRef) -> EntityProfile:
@@ -41,6 +41,11 @@ class Flow:
         return (self.target.system, self.target.name)
 
     @property
+    def same_slot(self) -> bool:
+        """A section from an entity to itself: it pairs records as twins (see the store)."""
+        return self.source_slot == self.target_slot
+
+    @property
     def creates(self) -> bool:
         """Shape 1 and 5 create what merge criteria don't find (decision 7)."""
         return self.section.shape in (Shape.PLAIN, Shape.MATCH_OR_CREATE)
@@ -58,10 +63,45 @@ def _unsupported_reason(section: Section, target: EntityProfile) -> str | None:
     return unsupported_reason(section)
 
 
+@dataclass(frozen=True)
+class Unnamed:
+    """A section that names no system on one side: there is no API to sync it with."""
+
+    document: str
+    section: Section
+    reason: str
+
+
+def _unnamed_side(section: Section) -> str | None:
+    """Which side of a section names no system (a blank or punctuation-only name), if any."""
+    for side, ref in (("source", section.source), ("target", section.target)):
+        if not ref.system_key:
+            return side
+    return None
+
+
+def unnamed_sections(dataflows: Sequence[Dataflow]) -> list[Unnamed]:
+    """The sections `bind_flows` leaves out because a side names no system, with why."""
+    found = []
+    for dataflow in dataflows:
+        for section in dataflow.unique_sections:
+            side = _unnamed_side(section)
+            if side is not None:
+                ref = section.source if side == "source" else section.target
+                found.append(Unnamed(
+                    dataflow.name, section,
+                    f"the {side} entity {ref.entity!r} names no system, so there is no API "
+                    "to sync it with: the section is skipped"))
+    return found
+
+
 def bind_flows(dataflows: Sequence[Dataflow]) -> list[Flow]:
+    """One flow per section that names a system on both sides (see `unnamed_sections`)."""
     flows = []
     for dataflow in dataflows:
         for section in dataflow.unique_sections:
+            if _unnamed_side(section) is not None:
+                continue
             source = entity_profile(section.source)
             target = entity_profile(section.target)
             id_rows = tuple(r for r in section.properties if target.is_id_field(r.target.path))

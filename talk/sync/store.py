@@ -1,8 +1,11 @@
 """The durable link store: identity clusters, last-synced values, cursors, create intents.
 
 One identity graph for all documents: a record (system, entity, id) belongs to at most one
-cluster, and a cluster holds at most one record per (system, entity). SQLite by default; the
-`LinkStore` interface is what a server database would implement for a shared deployment.
+cluster, and a cluster holds at most one record per (system, entity). A section from an
+entity to itself links two records of one (system, entity), which no cluster may hold: such
+records are twins, a pair outside the clusters, and a record has at most one twin (so no
+chain of same-entity sections keeps creating). SQLite by default; the `LinkStore` interface
+is what a server database would implement for a shared deployment.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from json.encoder import encode_basestring_ascii as _quoted
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ClusterConflict", "Intent", "LinkStore", "Ref", "SqliteLinkStore"]
+__all__ = ["ClusterConflict", "Intent", "LinkStore", "Ref", "SqliteLinkStore", "Twin"]
 
 
 @dataclass(frozen=True, order=True)
@@ -49,6 +52,15 @@ class Intent:
     payload: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Twin:
+    """The record paired with another of its own (system, entity) by a same-entity section."""
+
+    other: Ref
+    is_source: bool  # whether the record asked about is the source side of the pair
+    section: str  # the section that made the pair
+
+
 class ClusterConflict(Exception):
     """Linking would put two records of one (system, entity) into one cluster."""
 
@@ -73,6 +85,23 @@ class LinkStore(ABC):
     @abstractmethod
     def link(self, a: Ref, b: Ref, section: str) -> None:
         """Put a and b in one cluster (merging clusters); raises ClusterConflict."""
+
+    @abstractmethod
+    def twin_of(self, ref: Ref) -> Twin | None:
+        """The record a same-entity section paired with `ref`, if any."""
+
+    @abstractmethod
+    def link_twins(self, source: Ref, target: Ref, section: str) -> None:
+        """Pair two records of one (system, entity); raises ClusterConflict when either is
+        already paired or they are one record."""
+
+    def counterpart(self, ref: Ref, slot: tuple[str, str]) -> str | None:
+        """The id of the record in `slot` linked to `ref`: its twin for its own slot, else
+        the cluster's record of that slot."""
+        if slot == ref.slot:
+            twin = self.twin_of(ref)
+            return None if twin is None else twin.other.id
+        return self.cluster_of(ref).get(slot)
 
     @abstractmethod
     def retire(self, ref: Ref) -> None:
@@ -144,7 +173,8 @@ class LinkStore(ABC):
 
     @abstractmethod
     def counts(self) -> dict[str, int]:
-        """Row counts (members, clusters, pairs, intents, retries), for reports and tests."""
+        """Row counts (members, clusters, pairs, twins, intents, retries), for reports and
+        tests."""
 
     def flush(self) -> None:
         """Make every write so far durable (a store may group writes into batches)."""
@@ -161,6 +191,9 @@ CREATE TABLE IF NOT EXISTS members (
     PRIMARY KEY (system, entity, record_id),
     UNIQUE (cluster, system, entity)  -- also the index of lookups by cluster
 );
+CREATE TABLE IF NOT EXISTS twins (
+    ref TEXT PRIMARY KEY, other TEXT NOT NULL, is_source INTEGER NOT NULL, section TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pairs (
     a TEXT NOT NULL, b TEXT NOT NULL, origin TEXT NOT NULL, PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
@@ -313,8 +346,32 @@ class SqliteLinkStore(LinkStore):
                                      (cluster, current))
             self.set_pair_origin(a, b, section)
 
+    def twin_of(self, ref: Ref) -> Twin | None:
+        row = self._db.execute("SELECT other, is_source, section FROM twins WHERE ref=?",
+                               (_key(ref),)).fetchone()
+        return None if row is None else Twin(_ref(row[0]), bool(row[1]), str(row[2]))
+
+    def link_twins(self, source: Ref, target: Ref, section: str) -> None:
+        if source == target or source.slot != target.slot:
+            raise ClusterConflict(f"{source} and {target} cannot be twins")
+        with self.transaction():
+            for ref in (source, target):
+                twin = self.twin_of(ref)
+                if twin is not None:
+                    raise ClusterConflict(f"{ref} is already paired with {twin.other}")
+            self._db.executemany(
+                "INSERT INTO twins (ref, other, is_source, section) VALUES (?, ?, ?, ?)",
+                [(_key(source), _key(target), 1, section),
+                 (_key(target), _key(source), 0, section)])
+            self.set_pair_origin(source, target, section)
+
     def retire(self, ref: Ref) -> None:
         with self.transaction():
+            # a record in no cluster (a twin) becomes a retired cluster of its own
+            self._db.execute(
+                "INSERT OR IGNORE INTO members (system, entity, record_id, cluster) "
+                "SELECT ?, ?, ?, COALESCE(MAX(cluster), 0) + 1 FROM members",
+                (ref.system, ref.entity, ref.id))
             self._db.execute(
                 "UPDATE members SET retired=1 WHERE system=? AND entity=? AND record_id=?",
                 (ref.system, ref.entity, ref.id))
@@ -415,6 +472,7 @@ class SqliteLinkStore(LinkStore):
             "members": one("SELECT COUNT(*) FROM members"),
             "clusters": one("SELECT COUNT(DISTINCT cluster) FROM members"),
             "pairs": one("SELECT COUNT(*) FROM pairs"),
+            "twins": one("SELECT COUNT(*) FROM twins WHERE is_source = 1"),
             "intents": one("SELECT COUNT(*) FROM intents"),
             "retries": one("SELECT COUNT(*) FROM retries"),
         }
