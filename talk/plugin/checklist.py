@@ -17,7 +17,7 @@ import pytest
 
 from talk.harness.outcomes import ItemOutcome
 from talk.plugin import feature_roots
-from talk.plugin.keys import CONTEXT, RECORD_ATTRIBUTE, STEP
+from talk.plugin.keys import CONTEXT, RECORD_ATTRIBUTE, STEP, UNKNOWN_STEP
 from talk.report.results import ItemKind, Status
 
 __all__ = ["Checklist"]
@@ -61,7 +61,16 @@ class Checklist:
         return any(resolved.is_relative_to(root) for root in self.roots)
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        """A scenario tagged @manual is reported manual with its words, its steps not run."""
+        """A scenario a tester got wrong fails before its steps run; a scenario tagged
+        @manual is reported manual with its words, its steps not run."""
+        from talk.plugin.guards import feature_problems
+
+        scenario = scenario_info_of(item)
+        if scenario is not None:
+            shown = _scenario_location(item)[0]
+            problem = feature_problems(scenario.feature_file, shown).get(scenario.line)
+            if problem:
+                pytest.fail(problem, pytrace=False)
         if item.get_closest_marker("manual") is None:
             return
         from talk.harness.items import describe_item
@@ -76,6 +85,16 @@ class Checklist:
         request.node.stash[STEP] = f"{step.keyword} {step.name} (feature line " \
                                    f"{step.line_number})"
 
+    def pytest_bdd_step_func_lookup_error(self, request: pytest.FixtureRequest, feature: Any,
+                                          scenario: Any, step: Any, exception: Any) -> None:
+        from talk.plugin.guards import step_suggestions
+
+        request.node.stash[STEP] = f"{step.keyword} {step.name} (feature line " \
+                                   f"{step.line_number})"
+        request.node.stash[UNKNOWN_STEP] = (
+            f"no step definition matches `{step.keyword} {step.name}`: "
+            f"{step_suggestions(step.keyword, step.name)}; `talk steps` lists every step")
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]
                                   ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
@@ -85,12 +104,45 @@ class Checklist:
             report.outcome = "skipped"
             report.longrepr = (*_scenario_location(item), f"{outcome.status.value}: "
                                                           f"{outcome.message}")
+        elif report.failed and outcome is not None and \
+                self.config.getoption("--talk-tb") == "short" and \
+                scenario_info_of(item) is not None:
+            report.longrepr = _short_failure(item, outcome)
         final = call.when == "call" or (call.when == "setup" and report.outcome != "passed")
         if final:
             record = _record(item, report, outcome)
             if record is not None:
                 setattr(report, RECORD_ATTRIBUTE, json.dumps(record, ensure_ascii=False))
         return report
+
+
+def scenario_info_of(item: pytest.Item) -> Any:
+    from talk.harness.compat import scenario_info
+
+    return scenario_info(item)
+
+
+def _short_failure(item: pytest.Item, outcome: BaseException) -> str:
+    """What a tester needs of a failure: the scenario, the step, the message."""
+    if isinstance(outcome, pytest.fail.Exception):
+        return str(outcome)
+    file, line = _scenario_location(item)
+    step = item.stash.get(STEP, "")
+    lines = [f"{file}:{line}: {item.name}"]
+    if step:
+        lines.append(f"  failed at {step}")
+    lines.append(f"  {_reason(item, outcome)}")
+    lines.append("  (--talk-tb=long shows the full traceback)")
+    return "\n".join(lines)
+
+
+def _reason(item: pytest.Item, outcome: BaseException) -> str:
+    unknown = item.stash.get(UNKNOWN_STEP, "")
+    if unknown:
+        return unknown
+    text = str(outcome).strip() or type(outcome).__name__
+    first = text.split("\nassert ")[0].strip()
+    return f"{type(outcome).__name__}: {first}"
 
 
 def _scenario_location(item: pytest.Item) -> tuple[str, int]:
@@ -125,10 +177,10 @@ def _message(item: pytest.Item, report: pytest.TestReport, outcome: BaseExceptio
         return str(report.longrepr[2])
     if not report.failed or outcome is None:
         return ""
+    if isinstance(outcome, pytest.fail.Exception):
+        return str(outcome)  # a guardrail: its message names the place itself
     step = item.stash.get(STEP, "")
-    text = str(outcome).strip() or type(outcome).__name__
-    first = text.split("\nassert ")[0].strip()
-    parts = [p for p in (where, step, f"{type(outcome).__name__}: {first}") if p]
+    parts = [p for p in (where, step, _reason(item, outcome)) if p]
     return ": ".join(parts)
 
 
@@ -144,7 +196,11 @@ def _record(item: pytest.Item, report: pytest.TestReport,
     dataflow = load_document(info.document) if info.document is not None else None
     file = document_key(info.document if info.document is not None else item.path,
                         item.config.rootpath)
-    where = f"{file} line {info.line}" if info.document is not None and info.line else ""
+    feature_file, feature_line = _scenario_location(item)
+    if info.kind == ItemKind.SCENARIO:  # hand-written: its line is the feature file's
+        where = f"{feature_file} line {feature_line}"
+    else:
+        where = f"{file} line {info.line}" if info.document is not None and info.line else ""
     status = _status(report, outcome)
     message = _message(item, report, outcome, where)
     context = item.stash.get(CONTEXT, None)
@@ -152,5 +208,7 @@ def _record(item: pytest.Item, report: pytest.TestReport,
     if status is Status.FAILED and item.stash.get(STEP, ""):
         evidence["failed_step"] = item.stash[STEP]
     feature_name = info.section_title.removeprefix("Hand-written: ")
-    return build_record(info, dataflow, file, feature_name, status.value, message, evidence,
-                        report.duration)
+    record = build_record(info, dataflow, file, feature_name, status.value, message, evidence,
+                          report.duration)
+    record["item"]["feature"] = f"{feature_file}:{feature_line}"
+    return record

@@ -68,6 +68,7 @@ class Recorder:
         self.written = out_dir
         reporter = config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
+            reporter.ensure_newline()
             totals = ", ".join(f"{n} {s}" for s, n in results.totals.items() if n)
             merged = f"; {len(self.records)} items ran now, {kept} kept from the earlier " \
                      "report" if kept else ""

@@ -366,9 +366,18 @@ def _mirror(document: DocumentResult, dataflow: Dataflow,
     for result in document.sections:
         if id(result) not in used:
             view = _plain_section(result, len(views) + 1, names)
-            view.note = "This section was not found in the document; its items are shown alone."
+            view.note = _unmatched_note(result)
             views.append(view)
     return views
+
+
+def _unmatched_note(result: SectionResult) -> str:
+    """Why a results section has no place in the document, and where its items come from."""
+    features = sorted({item.feature.rsplit(":", 1)[0] for item in result.items if item.feature})
+    where = f" (from {', '.join(features)})" if features else ""
+    if result.title.startswith("Hand-written: "):
+        return f"Hand-written scenarios{where}: they check the document as a whole."
+    return f"This section was not found in the document{where}; its items are shown alone."
 
 
 def _match_sections(results: list[SectionResult],

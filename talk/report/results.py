@@ -62,6 +62,7 @@ class Item:
     duration: float = 0.0
     nodeid: str = ""
     this_run: bool = True  # False: kept from an earlier report by a run over a subset
+    feature: str = ""  # the scenario in its feature file, `features/x.feature:12`
     # Filled by talk.report.baseline.compare when a previous results.json is given:
     previous_status: str | None = None  # the item's status in the baseline run, if it was there
     change: str | None = None  # a talk.report.baseline.Change value, or None when unchanged
