@@ -2,8 +2,8 @@
 
 Each scenario is a view (name, tags, steps, examples) that the template prints; all text
 is escaped here, so the template only lays it out. The plugin finds the item a scenario
-stands for by its kind tag and the `(line N)` at the end of its name (or the `line` column
-of an outline's examples).
+stands for by its kind tag and its `@line_N` tag (for an outline, the `line` column of its
+examples); names carry no line, so node ids stay when a document changes above them.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from talk.dataflow.model import Dataflow, PropertyRow, Section
 from talk.gherkin import escape
 from talk.gherkin.samples import SectionSamples, merge_samples, section_samples, value_rows
 from talk.harness.checklist import ChecklistItem, SectionChecklist, checklist
+from talk.harness.items import LINE_TAG
 from talk.report.results import ItemKind
 from talk.systems.keys import system_key
 
@@ -92,7 +93,9 @@ class _SectionWriter:
         return steps
 
     def _name(self, text: str, line: int, *, outline: bool = False) -> str:
-        return f"{escape.name(text, outline=outline)} (line {line})"
+        """The scenario's name carries no line: node ids and CI history survive edits above
+        it. The line travels as a tag (`scenarios` adds it)."""
+        return escape.name(text, outline=outline)
 
     # -- one scenario per item kind -----------------------------------------------------
 
@@ -106,11 +109,12 @@ class _SectionWriter:
             elif item.kind is ItemKind.PROPERTY_CONDITION_NOT_MET:
                 not_met_rows.append(item)
             else:
-                views.append(self._scenario(item))
+                views.append(_line_tagged(self._scenario(item), item.line))
         if property_rows:
-            views.append(self._property_outline(property_rows))
+            views.append(_line_tagged(self._property_outline(property_rows),
+                                      self.section.line))
         if not_met_rows:
-            views.append(self._not_met_outline(not_met_rows))
+            views.append(_line_tagged(self._not_met_outline(not_met_rows), self.section.line))
         return views
 
     def _scenario(self, item: ChecklistItem) -> ScenarioView:
@@ -241,6 +245,21 @@ class _SectionWriter:
                             header, rows)
 
 
+def _line_tagged(view: ScenarioView, line: int) -> ScenarioView:
+    view.tags.append(f"{LINE_TAG}{line}")
+    return view
+
+
+def _unique_names(rules: list[RuleView]) -> None:
+    """pytest-bdd finds a scenario by its name: a repeated one gets ` (2)`, ` (3)`, ..."""
+    seen: dict[str, int] = {}
+    for rule in rules:
+        for view in rule.scenarios:
+            seen[view.name] = seen.get(view.name, 0) + 1
+            if seen[view.name] > 1:
+                view.name = f"{view.name} ({seen[view.name]})"
+
+
 def kind_tag(item: ChecklistItem) -> str:
     return item.kind.value
 
@@ -267,6 +286,7 @@ def feature_view(dataflow: Dataflow, source_path: str) -> FeatureView:
                        system_key(section.target.system)),
             scenarios=writer.scenarios(),
         ))
+    _unique_names(rules)
     tags = _tags(dataflow.name, system_key(dataflow.source_system),
                  system_key(dataflow.target_system))
     return FeatureView(source_path, escape.name(dataflow.title) or dataflow.name, tags, rules)

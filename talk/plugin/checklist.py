@@ -60,15 +60,19 @@ class Checklist:
         resolved = path.resolve()
         return any(resolved.is_relative_to(root) for root in self.roots)
 
-    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+    @pytest.hookimpl(trylast=True)
+    def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature: Any,
+                                   scenario: Any) -> None:
         """A scenario a tester got wrong fails before its steps run; a scenario tagged
-        @manual is reported manual with its words, its steps not run."""
+        @manual is reported manual with its words, its steps not run. Both happen in the
+        test's call (not its setup) so that Cucumber JSON and JUnit XML list the item."""
+        item = request.node
         from talk.plugin.guards import feature_problems
 
-        scenario = scenario_info_of(item)
-        if scenario is not None:
+        written = scenario_info_of(item)
+        if written is not None:
             shown = _scenario_location(item)[0]
-            problem = feature_problems(scenario.feature_file, shown).get(scenario.line)
+            problem = feature_problems(written.feature_file, shown).get(written.line)
             if problem:
                 pytest.fail(problem, pytrace=False)
         if item.get_closest_marker("manual") is None:
@@ -95,11 +99,17 @@ class Checklist:
             f"no step definition matches `{step.keyword} {step.name}`: "
             f"{step_suggestions(step.keyword, step.name)}; `talk steps` lists every step")
 
-    @pytest.hookimpl(wrapper=True)
+    # trylast: the innermost wrapper, so the step reports are closed before pytest-bdd's
+    # own wrapper copies them onto the test report for Cucumber JSON
+    @pytest.hookimpl(wrapper=True, trylast=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]
                                   ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
         outcome = call.excinfo.value if call.excinfo is not None else None
+        if call.when == "call" and outcome is not None and not isinstance(outcome, Exception):
+            from talk.harness.compat import close_step_reports
+
+            close_step_reports(item)  # a skip or pytest.fail, which pytest-bdd does not mark
         if isinstance(outcome, ItemOutcome):
             report.outcome = "skipped"
             report.longrepr = (*_scenario_location(item), f"{outcome.status.value}: "

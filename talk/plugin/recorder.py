@@ -29,6 +29,7 @@ class Recorder:
         self.deselected: set[str] = set()
         self.written: Path | None = None
         self._whole: set[str] | None = None
+        self.summary = ""
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         self.deselected.update(item.nodeid for item in items)
@@ -66,13 +67,14 @@ class Recorder:
         results.write(path)
         _render_html(results, out_dir, config, comparison)
         self.written = out_dir
-        reporter = config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.ensure_newline()
-            totals = ", ".join(f"{n} {s}" for s, n in results.totals.items() if n)
-            merged = f"; {len(self.records)} items ran now, {kept} kept from the earlier " \
-                     "report" if kept else ""
-            reporter.write_line(f"talk: checklist in {path} ({totals}{merged})")
+        totals = ", ".join(f"{n} {s}" for s, n in results.totals.items() if n)
+        merged = f"; {len(self.records)} items ran now, {kept} kept from the earlier " \
+                 "report" if kept else ""
+        self.summary = f"talk: checklist in {path} ({totals}{merged})"
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.summary:
+            terminalreporter.write_line(self.summary)
 
     def _still_valid(self, nodeid: str) -> bool:
         """An earlier item this run did not replace, whose feature file still holds it."""
