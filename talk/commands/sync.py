@@ -22,6 +22,8 @@ from talk.sync.store import SqliteLinkStore
 
 __all__ = ["load_dataflows", "register", "run"]
 
+_MAX_REASONS = 20  # failure reasons printed after the summary; --json has every one
+
 DESCRIPTION = """\
 Run one sync of every section of every dataflow document: link records by merge criteria
 or create them, then keep linked records in sync both ways. State (links, last synced
@@ -106,9 +108,12 @@ def _connectors(args: argparse.Namespace, dataflows: Sequence[Dataflow]) -> dict
                   f"{profile.key} will refuse the requests", file=sys.stderr)
         connectors[profile.key] = connector_for(profile, system.base_url, system.token)
     if missing:
-        where = config.path or "talk.toml"
-        raise ConfigError(where, None, "no base_url for " + ", ".join(
-            f"[systems.{key}]" for key in missing) + " (or use --emulate)")
+        sections = ", ".join(f"[systems.{key}]" for key in missing)
+        if config.path is None:  # there is no file to blame: say that
+            raise ConfigError(Path.cwd() / "talk.toml", None,
+                              f"no such file (and no --config): it names each system's "
+                              f"base_url, here {sections}; or use --emulate")
+        raise ConfigError(config.path, None, f"no base_url for {sections} (or use --emulate)")
     return connectors
 
 
@@ -119,6 +124,13 @@ def _emit(report: RunReport, as_json: bool, label: str = "") -> None:
         if label:
             print(label)
         print(report.summary())
+        failures = [d for d in report.details if d.kind == "failure"]
+        for detail in failures[:_MAX_REASONS]:
+            record = f" {detail.record_id}" if detail.record_id else ""
+            print(f"failed: {detail.document} line {detail.line}: {detail.system} "
+                  f"{detail.entity}{record}: {detail.message}")
+        if len(failures) > _MAX_REASONS:
+            print(f"failed: ... and {len(failures) - _MAX_REASONS} more (--json has them all)")
 
 
 def _runner(engine: SyncEngine, progress: _Progress) -> Callable[[], RunReport]:

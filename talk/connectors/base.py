@@ -6,6 +6,7 @@ changes, writes, and signals rate limits; the retry loop lives here once.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from abc import ABC, abstractmethod
@@ -28,6 +29,8 @@ __all__ = [
     "RetriesExhausted",
     "RetryPolicy",
 ]
+
+_LOG = logging.getLogger(__name__)  # `talk -v` shows retries, `-vv` every request
 
 Record = dict[str, Any]
 
@@ -205,6 +208,8 @@ class Connector(ABC):
                     # create intents resolve it on the next run (decision 13).
                     raise AmbiguousWrite(self.profile.key, method, url, attempt, last) from exc
             else:
+                _LOG.debug("%s %s %s -> %d", self.profile.key, method.upper(), url,
+                           response.status_code)
                 if response.status_code < 400:
                     return response
                 if response.status_code == 429 or response.status_code >= 500:
@@ -226,5 +231,8 @@ class Connector(ABC):
             wait = min(wait, policy.max_delay)
             if policy.clock() - started + wait > policy.max_total:
                 break
+            _LOG.info("%s %s %s: %s, retry in %s s (%d/%d)", self.profile.key, method.upper(),
+                      url, last.split(" ", 1)[0].rstrip(":"), f"{round(wait, 1):g}", attempt + 1,
+                      policy.max_attempts)
             policy.sleep(wait)
         raise RetriesExhausted(self.profile.key, method, url, attempt, last)

@@ -10,6 +10,7 @@ is gone.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +53,14 @@ class Recorder:
         path = out_dir / "results.json"
         records = list(self.records.values())
         kept = 0
+        previous: list[dict[str, Any]] = []
+        statuses: dict[str, str] = {}
         if path.is_file():
             try:
                 previous = records_of(load_results(path))
             except (OSError, ValueError, KeyError, TypeError):
                 previous = []  # not a results.json we can read: this run replaces it
+            statuses = {r["item"]["nodeid"]: r["item"]["status"] for r in previous}
             earlier = [r for r in previous if self._still_valid(r["item"]["nodeid"])]
             for record in earlier:
                 record["item"]["this_run"] = False
@@ -66,6 +70,11 @@ class Recorder:
         comparison = _comparison(results, config)  # marks changed items before writing
         results.write(path)
         _render_html(results, out_dir, config, comparison)
+        if comparison is not None:
+            statuses = {i.nodeid: i.previous_status or "" for d in results.documents
+                        for s in d.sections for i in s.items}
+        _write_step_summary(results, statuses if (previous or comparison) else None,
+                            out_dir / "index.html")
         self.written = out_dir
         totals = ", ".join(f"{n} {s}" for s, n in results.totals.items() if n)
         merged = f"; {len(self.records)} items ran now, {kept} kept from the earlier " \
@@ -98,6 +107,20 @@ class Recorder:
         reporter = config.pluginmanager.get_plugin("terminalreporter")
         if self.written is not None and reporter is not None:
             reporter.write_line(f"talk: open {self.written / 'index.html'}")
+
+
+def _write_step_summary(results: Any, previous: dict[str, str] | None, index: Path) -> None:
+    """Append the run to GitHub Actions' job summary, when run there."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from talk.report.summary import markdown_summary
+
+    try:
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(markdown_summary(results, previous, str(index)))
+    except OSError:
+        pass  # the summary is a courtesy: the run's outcome does not depend on it
 
 
 def _comparison(results: Any, config: pytest.Config) -> Any:

@@ -106,3 +106,25 @@ def test_results_json_has_a_schema_version_and_matches_its_schema(
     broken = dict(data, documents=[dict(data["documents"][0], sections="none")])
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+def test_the_github_job_summary_has_totals_and_new_failures(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_project(pytester.path, DOCUMENTS[:1])
+    summary = pytester.path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    pytester.runpytest("features", "-p", "no:randomly", "-m", "synchronized")
+    first = summary.read_text(encoding="utf-8")
+    assert "| passed | 4 |" in first and "new failures" not in first
+    feature = pytester.path / "features" / "keap-to-webcrm.feature"
+    text = feature.read_text(encoding="utf-8")
+    feature.write_text(text.replace(
+        "Then the Keap Companies is linked to exactly one Webcrm Organisations",
+        "Then the Webcrm Organisations has:\n        | OrganisationName | Other |", 1),
+        encoding="utf-8")
+    pytester.runpytest_subprocess("features", "-p", "no:randomly", "-m", "synchronized")
+    second = summary.read_text(encoding="utf-8")[len(first):]
+    assert "| passed | 3 |" in second and "| failed | 1 |" in second
+    assert "**1 new failures** (of 1) since the earlier run." in second
+    assert "- `features/keap-to-webcrm.feature:14` **new**: dataflows/keap-to-webcrm.rst " \
+        "line 14: Then the Webcrm Organisations has:" in second
