@@ -18,7 +18,8 @@ from talk import __version__
 __all__ = ["COMMANDS", "main"]
 
 # The subcommands, in the order `talk --help` lists them.
-COMMANDS: tuple[str, ...] = ("init", "lint", "sync", "serve", "report", "generate", "steps")
+COMMANDS: tuple[str, ...] = ("init", "lint", "sync", "serve", "report", "generate", "steps",
+                             "profile")
 
 
 def build_parser() -> argparse.ArgumentParser:

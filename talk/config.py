@@ -6,6 +6,10 @@
     [systems.exact]
     base_url = "https://start.exactonline.nl/api/v1/1234"
     page_size = 60            # any other key is kept in `options`
+    timeout = 30              # seconds for one attempt's whole answer
+    max_total = 180           # seconds for one request with all its retries
+    max_retry_after = 120     # longest Retry-After waited; beyond it the entity stops
+    max_pages = 100000        # pages of one read (a paging loop stops sooner)
 
 Section names are system names in any spelling (`[systems."Exact Online"]` is `exact`).
 Tokens never come from a file (it may be committed): `TALK_<KEY>_TOKEN` in the environment,
@@ -21,14 +25,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from talk.systems.keys import system_key
 
-__all__ = ["DEFAULT_PATH", "Config", "ConfigError", "SystemConfig", "load_config",
-           "token_variable"]
+__all__ = ["DEFAULT_PATH", "NETWORK_OPTIONS", "Config", "ConfigError", "SystemConfig",
+           "load_config", "token_variable"]
 
 DEFAULT_PATH = Path("talk.toml")
 _LINE = re.compile(r"at line (\d+)")
+# The network bounds a system may set, with the type each takes (see the module docstring).
+NETWORK_OPTIONS: Mapping[str, type] = {"timeout": float, "max_total": float,
+                                       "max_retry_after": float, "max_pages": int}
 
 
 class ConfigError(Exception):
@@ -53,6 +61,12 @@ class SystemConfig:
     base_url: str | None = None
     token: str | None = field(default=None, repr=False)  # from the environment only
     options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def network(self) -> dict[str, Any]:
+        """The network bounds this system sets (`NETWORK_OPTIONS`), checked on load."""
+        return {k: NETWORK_OPTIONS[k](v) for k, v in self.options.items()
+                if k in NETWORK_OPTIONS}
 
 
 @dataclass(frozen=True)
@@ -97,9 +111,20 @@ def _system(path: Path, text: str, name: str, table: object,
     base_url = table.get("base_url")
     if base_url is not None and (not isinstance(base_url, str)
                                  or not base_url.startswith(("http://", "https://"))):
-        raise ConfigError(path, line, f"systems.{name}.base_url must be an http(s) URL, "
-                                      f"got {base_url!r}")
+        raise ConfigError(path, line, f"systems.{name}.base_url must be an http(s) URL")
+    if base_url is not None:
+        parts = urlsplit(base_url)
+        if parts.username is not None or parts.password is not None:
+            raise ConfigError(path, line, f"systems.{name}.base_url must not hold a user name "
+                                          "or password (`user:password@`): it would be sent "
+                                          f"and printed; set {token_variable(key)} instead")
     options = {k: v for k, v in table.items() if k != "base_url"}
+    for option, kind in NETWORK_OPTIONS.items():
+        value = options.get(option)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
+                                  or value <= 0 or (kind is int and not isinstance(value, int))):
+            raise ConfigError(path, line, f"systems.{name}.{option} must be a positive "
+                                          f"{'whole ' if kind is int else ''}number")
     return SystemConfig(key=key, base_url=base_url.rstrip("/") if base_url else None,
                         token=_token(env, key), options=options)
 

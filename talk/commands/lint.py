@@ -7,13 +7,15 @@ import json
 import sys
 from typing import Any
 
-from talk.dataflow.lint import collect_files, lint_file, report_json, report_lines
+from talk.dataflow.lint import collect_files, lint_files, report_json, report_lines
 
 __all__ = ["github_annotation", "register", "run"]
 
 DESCRIPTION = """\
 Parse dataflow documents and report their defects as `file:line: level: message`.
-Folders are searched for *.rst files. Exit status: 0 no errors (warnings allowed),
+Folders are searched for *.rst files. Besides each document's own defects, rows of the
+documents given together that write one target field from different sources are reported
+on every line involved. Exit status: 0 no errors (warnings allowed),
 1 a document has errors, 2 a path does not exist."""
 
 
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     files, missing = collect_files(args.paths)
     for path in missing:
         print(f"talk lint: {path}: no such file or folder", file=sys.stderr)
-    reports = [lint_file(path) for path in files]
+    reports = lint_files(files)
     if args.format == "json":
         print(json.dumps([report_json(report) for report in reports], indent=2))
     elif args.format == "github":

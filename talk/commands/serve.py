@@ -121,13 +121,19 @@ def run(args: argparse.Namespace) -> int:
     if args.token is not None and not args.token.strip():
         print("talk serve: --token must not be empty", file=sys.stderr)
         return 2
+    if not 0 <= args.port <= 65535:
+        print(f"talk serve: --port {args.port}: a port is a number from 0 to 65535 "
+              "(0 picks a free one)", file=sys.stderr)
+        return 2
     if args.dataflows != Path("dataflows") and not args.dataflows.is_dir():
         print(f"talk serve: {args.dataflows}: no such directory", file=sys.stderr)
         return 2
     try:
         server = EmulatorServer(args.host, args.port, timeout_delay=args.timeout_delay)
-    except (OSError, ValueError) as exc:
-        print(f"talk serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+    except (OSError, ValueError, OverflowError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "refused"
+        print(f"talk serve: cannot listen on {args.host}:{args.port}: {reason}",
+              file=sys.stderr)
         return 2
     with server:
         for profile in served_profiles(args.dataflows, args.system):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -12,13 +13,14 @@ from typing import Any
 
 from talk.config import ConfigError, load_config, token_variable
 from talk.connectors import AuthError, Connector, connector_for
+from talk.connectors.base import BadToken, RetryPolicy
 from talk.dataflow import DataflowError, parse_file
 from talk.dataflow.model import Dataflow
 from talk.sync.emulated import EmulatedSystems, systems_named
 from talk.sync.engine import SyncEngine
 from talk.sync.report import RunReport
 from talk.sync.seed import seed_samples
-from talk.sync.store import SqliteLinkStore
+from talk.sync.store import RunLock, SqliteLinkStore, StateError
 
 __all__ = ["load_dataflows", "register", "run"]
 
@@ -54,6 +56,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--state", default=None, type=Path, metavar="FILE",
                         help="link store (default: .talk/state.db; with --emulate a "
                              "temporary one)")
+    parser.add_argument("--wait", type=float, default=30.0, metavar="SECONDS",
+                        help="how long to wait for another run on the same --state file "
+                             "to end before giving up with exit status 2 (default 30)")
     parser.add_argument("--watch", type=float, default=None, metavar="SECONDS",
                         help="repeat the sync every SECONDS until interrupted")
     parser.add_argument("--emulate", action="store_true",
@@ -106,7 +111,8 @@ def _connectors(args: argparse.Namespace, dataflows: Sequence[Dataflow]) -> dict
         if not system.token:
             print(f"talk sync: warning: {token_variable(profile.key)} is not set; "
                   f"{profile.key} will refuse the requests", file=sys.stderr)
-        connectors[profile.key] = connector_for(profile, system.base_url, system.token)
+        connectors[profile.key] = connector_for(profile, system.base_url, system.token,
+                                                retry=RetryPolicy(**system.network))
     if missing:
         sections = ", ".join(f"[systems.{key}]" for key in missing)
         if config.path is None:  # there is no file to blame: say that
@@ -133,9 +139,14 @@ def _emit(report: RunReport, as_json: bool, label: str = "") -> None:
             print(f"failed: ... and {len(failures) - _MAX_REASONS} more (--json has them all)")
 
 
-def _runner(engine: SyncEngine, progress: _Progress) -> Callable[[], RunReport]:
+def _runner(engine: SyncEngine, progress: _Progress,
+            lock: RunLock | None = None) -> Callable[[], RunReport]:
     def once() -> RunReport:
-        report = engine.run()
+        if lock is None:
+            report = engine.run()
+        else:
+            with lock:  # one run per state file; a second waits, then exits 2
+                report = engine.run()
         progress.done()
         return report
 
@@ -159,10 +170,18 @@ def run(args: argparse.Namespace) -> int:
         if args.emulate:
             return _run_emulated(args, dataflows, progress, as_json)
         connectors = _connectors(args, dataflows)
-        store = SqliteLinkStore(args.state or Path(".talk/state.db"))
+        state = args.state or Path(".talk/state.db")
+        lock = RunLock(state, wait=max(0.0, args.wait))
+        with lock:  # a second run must not even open the store while this one writes it
+            store = SqliteLinkStore(state)
         engine = SyncEngine(dataflows, connectors, store, progress=progress)
-        return _loop(_runner(engine, progress), args, as_json)
-    except (DataflowError, ConfigError) as exc:
+        return _loop(_runner(engine, progress, lock), args, as_json)
+    except sqlite3.Error as exc:  # the state file failed mid-run (full disk, read-only)
+        progress.done()
+        print(f"talk sync: {StateError.of(args.state or '.talk/state.db', exc)}",
+              file=sys.stderr)
+        return 2
+    except (DataflowError, ConfigError, StateError, BadToken) as exc:
         progress.done()
         print(f"talk sync: {exc}", file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""Client of Exact Online REST v1 (OData v2): crm/Accounts and crm/Contacts.
+"""Client of Exact Online REST v1 (OData v2): every entity set of the REST reference.
 
 Records are returned without the OData `__metadata` envelope entry. Rate limits: a 429
 waits until `X-RateLimit-Minutely-Reset` (epoch ms), or the daily reset when the daily
@@ -15,7 +15,7 @@ from typing import Any
 import requests
 
 from talk.connectors.base import ApiError, ChangePage, Connector, Record, RetryPolicy
-from talk.systems.exact import datetime_literal, parse_odata_date
+from talk.systems.exact import datetime_literal, key_literal, parse_odata_date
 from talk.systems.profile import EntityProfile, SystemProfile
 
 __all__ = ["ExactConnector"]
@@ -46,12 +46,15 @@ class ExactConnector(Connector):
 
     def _url(self, entity: EntityProfile, record_id: str | None = None) -> str:
         url = f"{self.base_url}/{entity.resource}"
-        return url if record_id is None else f"{url}(guid'{record_id}')"
+        if record_id is None:
+            return url
+        return f"{url}({key_literal(entity, {entity.id_field: record_id})})"
 
     # -- reads ----------------------------------------------------------------------------
 
     def _pages(self, entity: EntityProfile, params: dict[str, Any] | None) -> Iterator[Record]:
         url: str | None = self._url(entity)
+        guard = self.page_guard()
         while url:
             body = self.request("GET", url, params=params,
                                 headers={"Accept": "application/json"}).json()
@@ -59,6 +62,7 @@ class ExactConnector(Connector):
             if not isinstance(rows, list):
                 raise ApiError(self.profile.key, 200, f"expected a list answer, got {body!r}"
                                [:300], "GET", url)
+            guard.step(url, params, rows)
             yield from (_plain(row) for row in rows)
             inner = body.get("d") if isinstance(body, dict) else None
             url = inner.get("__next") if isinstance(inner, dict) else None

@@ -25,12 +25,14 @@ class GenericConnector(Connector):
 
     def _pages(self, entity: EntityProfile, params: dict[str, Any] | None) -> Iterator[Record]:
         url: str | None = self._url(entity)
+        guard = self.page_guard()
         while url:
             body = self.request("GET", url, params=params).json()
             items = body.get(entity.list_key or "items") if isinstance(body, dict) else None
             if not isinstance(items, list):
                 raise ApiError(self.profile.key, 200,
                                f"expected {{'items': [...]}}, got {body!r}"[:300], "GET", url)
+            guard.step(url, params, items)
             yield from items
             url = body.get("next") or None
             params = None  # the next URL carries every parameter

@@ -51,13 +51,15 @@ class KeapConnector(Connector):
                params: dict[str, Any]) -> Iterator[Any]:
         """Every item under `key`, page after page, until a page comes back empty."""
         offset = 0
+        guard = self.page_guard()
         while True:
-            body = self.request("GET", f"{self.base_url}/{path}", params={
-                **params, "limit": self.page_size, "offset": offset}).json()
+            page = {**params, "limit": self.page_size, "offset": offset}
+            body = self.request("GET", f"{self.base_url}/{path}", params=page).json()
             items = body.get(key) if isinstance(body, dict) else None
             if not isinstance(items, list):
                 raise ApiError(self.profile.key, 200, f"expected a list under {key!r}, got "
                                f"{str(body)[:200]}", "GET", f"{self.base_url}/{path}")
+            guard.step(f"{self.base_url}/{path}", page, items)
             if not items:
                 return
             yield from items
@@ -106,12 +108,14 @@ class KeapConnector(Connector):
         def records() -> Iterator[Record]:
             offset = 0
             params = {"sync_token": cursor} if cursor else {}
+            guard = self.page_guard()
             while True:
-                body = self.request("GET", f"{self._url(entity)}/sync", params={
-                    **params, "limit": self.page_size, "offset": offset}).json()
+                page = {**params, "limit": self.page_size, "offset": offset}
+                body = self.request("GET", f"{self._url(entity)}/sync", params=page).json()
                 if not token and body.get("sync_token"):
                     token.append(str(body["sync_token"]))
                 statuses = body.get("product_statuses") or []
+                guard.step(f"{self._url(entity)}/sync", page, statuses)
                 if not statuses:
                     return
                 for status in statuses:

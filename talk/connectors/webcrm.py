@@ -49,11 +49,14 @@ class WebcrmConnector(Connector):
 
     def _pages(self, url: str) -> Iterator[Record]:
         page = 1
+        guard = self.page_guard()
         while True:
-            body = self.request("GET", url, params={"Page": page, "Size": self.page_size}).json()
+            params = {"Page": page, "Size": self.page_size}
+            body = self.request("GET", url, params=params).json()
             if not isinstance(body, list):
                 raise ApiError(self.profile.key, 200, f"expected a JSON array, got "
                                f"{str(body)[:200]}", "GET", url)
+            guard.step(url, params, body)
             if not body:
                 return
             yield from body

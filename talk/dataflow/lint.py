@@ -14,12 +14,15 @@ from typing import Any
 
 from talk.dataflow.model import Dataflow, DataflowError, EntityRef, Finding, PropertyPath, Section
 from talk.dataflow.parser import parse_file
+from talk.dataflow.row_lint import competition_findings, row_findings
 from talk.systems.registry import profile_for, resolve_entity
 
 __all__ = [
     "FileReport",
     "collect_files",
+    "entity_not_in_api",
     "lint_file",
+    "lint_files",
     "missing_required",
     "profile_findings",
     "report_json",
@@ -56,11 +59,21 @@ def unsupported_reason(section: Section) -> str | None:
     return "; ".join(reasons) or None
 
 
+def entity_not_in_api(section: Section) -> str | None:
+    """Why a section's source or target entity cannot be served at all: the system's API
+    description has no entity of that name. None when both exist (or are generic)."""
+    for ref in (section.source, section.target):
+        entity = resolve_entity(profile_for(ref.system), ref.entity)
+        if entity.unsupported:
+            return entity.unsupported
+    return None
+
+
 def profile_findings(dataflow: Dataflow) -> list[Finding]:
     """Warnings about sections the target API cannot serve, one per section."""
     findings = []
     for section in dataflow.unique_sections:
-        reason = unsupported_reason(section)
+        reason = entity_not_in_api(section) or unsupported_reason(section)
         if reason:
             findings.append(Finding(section.line, "warning", reason))
     return findings
@@ -80,14 +93,40 @@ class FileReport:
         return any(finding.level == "error" for finding in self.findings)
 
 
+def sample_findings(dataflow: Dataflow) -> list[Finding]:
+    """Rows no sample of their source field can serve (one field, incompatible types)."""
+    from talk.gherkin.samples import unfit_rows  # the generator's own rule, not a copy
+
+    findings = []
+    for section in dataflow.unique_sections:
+        if section.source.system_key and section.target.system_key:
+            for line, reason in unfit_rows(section).items():
+                findings.append(Finding(line, "warning", reason))
+    return findings
+
+
 def lint_file(path: str | Path) -> FileReport:
     try:
         dataflow = parse_file(path)
     except DataflowError as error:
         return FileReport(str(path), error=error,
                           findings=[Finding(error.line, "error", error.message)])
-    findings = sorted([*dataflow.findings, *profile_findings(dataflow)], key=lambda f: f.line)
+    findings = sorted([*dataflow.findings, *profile_findings(dataflow), *row_findings(dataflow),
+                       *sample_findings(dataflow)], key=lambda f: f.line)
     return FileReport(str(path), dataflow=dataflow, findings=findings)
+
+
+def lint_files(paths: Iterable[str | Path]) -> list[FileReport]:
+    """Each file's report, plus what shows only across them: rows of any of the documents
+    writing one target field from different sources."""
+    reports = [lint_file(path) for path in paths]
+    dataflows = [report.dataflow for report in reports if report.dataflow is not None]
+    competing = competition_findings(dataflows)
+    for report in reports:
+        if report.dataflow is not None and report.dataflow.path in competing:
+            report.findings = sorted([*report.findings, *competing[report.dataflow.path]],
+                                     key=lambda f: f.line)
+    return reports
 
 
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:

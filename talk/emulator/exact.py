@@ -17,14 +17,15 @@ from urllib.parse import urlencode, urlsplit
 
 from talk.emulator.base import Emulator, HttpRequest, HttpResponse, Record
 from talk.emulator.odata import ODataError, matches, parse_filter
-from talk.systems.exact import PAGE_SIZE, to_odata_date
-from talk.systems.profile import EntityProfile
+from talk.systems.exact import PAGE_SIZE, key_literal, to_odata_date
+from talk.systems.profile import EntityProfile, FieldType
 
 __all__ = ["ExactEmulator", "exact_error"]
 
 DAILY_LIMIT = 5000
 MINUTELY_LIMIT = 60
-_KEYED = re.compile(r"^(?P<set>.+?)\(guid'(?P<id>[^']*)'\)$")
+_KEYED = re.compile(
+    r"^(?P<set>.+?)\((?:guid'(?P<guid>[^']*)'|'(?P<text>[^']*)'|(?P<number>-?\d+))\)$")
 _READ_ONLY = ("ID", "Created", "Modified", "Division", "__metadata")
 
 
@@ -54,24 +55,35 @@ class ExactEmulator(Emulator):
     # -- identity and stamps ----------------------------------------------------------------
 
     def new_record(self, entity: EntityProfile, record: Record) -> Record:
-        for name in _READ_ONLY:
+        for name in (*self.read_only_fields(entity), *entity.update_only):
             record.pop(name, None)
-        digest = hashlib.sha256(f"exact:{self.id_seed}:{self.next_sequence()}".encode()).digest()
+        sequence = self.next_sequence()
         stamp = to_odata_date(self.clock.now())
         stored: Record = {name: None for name in entity.field_types}
         stored.update(record)
-        stored.update({"ID": str(uuid.UUID(bytes=digest[:16], version=4)), "Created": stamp,
-                       "Modified": stamp, "Division": self.division})
+        key_type = entity.field_type(entity.id_field)
+        if key_type is FieldType.GUID or key_type is None:
+            digest = hashlib.sha256(f"exact:{self.id_seed}:{sequence}".encode()).digest()
+            stored[entity.id_field] = str(uuid.UUID(bytes=digest[:16], version=4))
+        elif key_type is FieldType.INTEGER:
+            stored[entity.id_field] = sequence
+        elif stored.get(entity.id_field) in (None, ""):
+            stored[entity.id_field] = str(sequence)
+        assigned = {"Created": stamp, "Modified": stamp, "Division": self.division}
+        stored.update({k: v for k, v in assigned.items() if k in entity.field_types or
+                       (k == "Modified" and entity.modified_field)})
         return stored
 
     def id_of(self, entity: EntityProfile, record: Record) -> str:
-        return str(record["ID"]).lower()
+        return str(record[entity.id_field]).lower()
 
     def touch(self, entity: EntityProfile, record: Record) -> None:
-        record["Modified"] = to_odata_date(self.clock.now())
+        if entity.modified_field:
+            record[entity.modified_field] = to_odata_date(self.clock.now())
 
     def read_only_fields(self, entity: EntityProfile) -> tuple[str, ...]:
-        return _READ_ONLY
+        """The reference's read-only properties (neither POST nor PUT takes them)."""
+        return tuple(sorted({*_READ_ONLY, *entity.read_only}))
 
     # -- answers in Exact's style -----------------------------------------------------------
 
@@ -126,16 +138,17 @@ class ExactEmulator(Emulator):
         method = request.method.upper()
         try:
             if keyed:
-                record_id = keyed.group("id").lower()
-                if method == "GET":
+                record_id = next(g for g in keyed.group("guid", "text", "number")
+                                 if g is not None).lower()
+                if method == "GET" and entity.can_read:
                     return self._get(request, entity, record_id)
-                if method == "PUT":
+                if method == "PUT" and entity.can_update:
                     return self._put(request, entity, record_id)
-                if method == "DELETE":
+                if method == "DELETE" and entity.can_delete:
                     return self._delete(entity, record_id)
-            elif method == "GET":
+            elif method == "GET" and entity.can_read:
                 return self._list(request, entity)
-            elif method == "POST":
+            elif method == "POST" and entity.can_create:
                 return self._post(request, entity)
         except ODataError as exc:
             return exact_error(400, str(exc))
@@ -159,12 +172,13 @@ class ExactEmulator(Emulator):
     def _list(self, request: HttpRequest, entity: EntityProfile) -> HttpResponse:
         text = request.param("$filter")
         comparisons = parse_filter(text) if text else []
+        key = entity.id_field
         rows = sorted((r for r in self.iter_table(entity) if matches(r, comparisons)),
-                      key=lambda r: str(r["ID"]))
+                      key=lambda r: _order(r[key]))
         skiptoken = request.param("$skiptoken")
         if skiptoken:
             after = _skiptoken_id(skiptoken)
-            rows = [r for r in rows if str(r["ID"]) > after]
+            rows = [r for r in rows if _order(r[key]) > after]
         top = _top(request.param("$top"))
         limit = PAGE_SIZE if top is None else min(PAGE_SIZE, top)
         page = rows[:limit]
@@ -172,7 +186,7 @@ class ExactEmulator(Emulator):
         body: dict[str, Any] = {"results": [self._shown(entity, r, select) for r in page]}
         remaining_top = None if top is None else top - len(page)
         if len(rows) > len(page) and remaining_top != 0:
-            body["__next"] = self._next_url(request, page[-1], remaining_top)
+            body["__next"] = self._next_url(request, entity, page[-1], remaining_top)
         return HttpResponse(200, {"d": body})
 
     def _post(self, request: HttpRequest, entity: EntityProfile) -> HttpResponse:
@@ -185,7 +199,8 @@ class ExactEmulator(Emulator):
         prefer = (request.header("Prefer") or "").lower()
         if "return=representation" in prefer:
             return HttpResponse(201, {"d": self._shown(entity, stored, None)})
-        minimal = {"__metadata": self._metadata(entity, stored), "ID": stored["ID"]}
+        minimal = {"__metadata": self._metadata(entity, stored),
+                   entity.id_field: stored[entity.id_field]}
         return HttpResponse(201, {"d": minimal})
 
     def _put(self, request: HttpRequest, entity: EntityProfile, record_id: str) -> HttpResponse:
@@ -197,6 +212,8 @@ class ExactEmulator(Emulator):
                    if name in payload and payload[name] in (None, "")]
         if cleared:
             return exact_error(400, f"Mandatory: {cleared[0]}")
+        for name in entity.create_only:
+            payload.pop(name, None)
         self.apply_changes(entity, stored, payload)
         self.touch(entity, stored)
         return HttpResponse(204)
@@ -210,7 +227,7 @@ class ExactEmulator(Emulator):
 
     def _metadata(self, entity: EntityProfile, record: Record) -> dict[str, str]:
         type_name = entity.resource.rsplit("/", 1)[-1].removesuffix("s")
-        return {"uri": f"{self.base_url}/{entity.resource}(guid'{record['ID']}')",
+        return {"uri": f"{self.base_url}/{entity.resource}({key_literal(entity, record)})",
                 "type": f"Exact.Web.Api.Models.{type_name}"}
 
     def _shown(self, entity: EntityProfile, record: Record, select: str | None) -> Record:
@@ -220,23 +237,40 @@ class ExactEmulator(Emulator):
             fields = {name: record.get(name) for name in wanted}
         return {"__metadata": self._metadata(entity, record), **fields}
 
-    def _next_url(self, request: HttpRequest, last: Record, top: int | None) -> str:
+    def _next_url(self, request: HttpRequest, entity: EntityProfile, last: Record,
+                  top: int | None) -> str:
         params = {k: v[0] for k, v in request.query.items() if k.lower() not in
                   {"$skiptoken", "$top"}}
         if top is not None:
             params["$top"] = str(top)
-        params["$skiptoken"] = f"guid'{last['ID']}'"
+        params["$skiptoken"] = key_literal(entity, last)
         path = urlsplit(request.url).path
         base = self.base_url[:len(self.base_url) - len(self.base_path)]
         query = urlencode(params, safe="$',")
         return f"{base}{path}?{query}"
 
 
-def _skiptoken_id(token: str) -> str:
-    match = re.fullmatch(r"guid'([^']*)'", token.strip())
-    text = match.group(1) if match else token.strip()
+def _order(value: object) -> tuple[int, str]:
+    """Key order: numbers as numbers, GUIDs and text as text."""
+    if isinstance(value, int):
+        return (value, "")
+    return (0, str(value).lower())
+
+
+def _skiptoken_id(token: str) -> tuple[int, str]:
+    text = token.strip()
+    match = re.fullmatch(r"guid'([^']*)'", text)
+    if match:
+        try:
+            return _order(str(uuid.UUID(match.group(1))))
+        except ValueError:
+            raise ODataError(f"invalid $skiptoken: {token}") from None
+    if re.fullmatch(r"-?\d+", text):
+        return _order(int(text))
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return _order(text[1:-1].replace("''", "'"))
     try:
-        return str(uuid.UUID(text))
+        return _order(str(uuid.UUID(text)))
     except ValueError:
         raise ODataError(f"invalid $skiptoken: {token}") from None
 

@@ -1,8 +1,9 @@
-"""WebCRM REST v1: /Organisations, /Persons, /Opportunities, /Products, /Users.
+"""WebCRM REST v1: every entity of the v1 Swagger description (/Organisations, /Persons,
+/QuotationLines, /Deliveries, /Activities, ...).
 
 Routes below the base URL, as the v1 Swagger description has them (matched without
 regard to case, as ASP.NET routes are): `GET|POST|PATCH /<Entity>`, `GET|PUT /<Entity>/{id}`,
-`DELETE /Products/{id}` (the only DELETE of these five), and
+`DELETE` where the description has it (Products, QuotationLines, Documents, ...), and
 `GET /Organisations/FindByUpdateDates/{startDate}/{endDate}` (startDate <= updated < endDate)
 with `FindByCreateDates` for Organisations and Opportunities. Other methods get ASP.NET's
 405 with an `Allow` header and no body.
@@ -188,20 +189,21 @@ class WebcrmEmulator(Emulator):
 
     def _collection(self, request: HttpRequest, entity: EntityProfile,
                     method: str) -> HttpResponse:
-        if method == "GET":
+        if method == "GET" and entity.can_read:
             return HttpResponse(200, self._page(request, entity, self.iter_table(entity)))
-        if method == "POST":
+        if method == "POST" and entity.can_create:
             payload = convert_like_json_net(entity, _json(request, dict))
             stored = self.new_record(entity, payload)
             self.table(entity)[self.id_of(entity, stored)] = stored
             return HttpResponse(200, stored[entity.id_field])
-        if method == "PATCH":
+        if method == "PATCH" and entity.can_create and entity.can_update:
             return self._upsert(request, entity)
-        return _not_allowed(("GET", "POST", "PATCH"))
+        return _not_allowed(_collection_methods(entity))
 
     def _item(self, request: HttpRequest, entity: EntityProfile, method: str,
               record_id: str) -> HttpResponse:
-        allowed = ("GET", "PUT", "DELETE") if entity.can_delete else ("GET", "PUT")
+        allowed = tuple(m for m, offered in (("GET", entity.can_read), ("PUT", entity.can_update),
+                                             ("DELETE", entity.can_delete)) if offered)
         if method not in allowed:
             return _not_allowed(allowed)
         stored = self.table(entity).get(record_id)
@@ -272,6 +274,13 @@ class WebcrmEmulator(Emulator):
 
 
 # -- request helpers ---------------------------------------------------------------------------
+
+
+def _collection_methods(entity: EntityProfile) -> tuple[str, ...]:
+    """The methods the description offers on an entity's collection path."""
+    return tuple(m for m, offered in (("GET", entity.can_read), ("POST", entity.can_create),
+                                      ("PATCH", entity.can_create and entity.can_update))
+                 if offered)
 
 
 def _not_allowed(allowed: tuple[str, ...]) -> HttpResponse:

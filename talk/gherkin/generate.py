@@ -14,7 +14,7 @@ from pathlib import Path
 from gherkin.parser import Parser
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from talk.dataflow.model import Dataflow
+from talk.dataflow.model import Dataflow, DataflowError
 from talk.gherkin import escape
 from talk.gherkin.scenarios import feature_view
 
@@ -25,6 +25,7 @@ __all__ = [
     "feature_file_name",
     "is_generated",
     "plan",
+    "plan_each",
     "render_feature",
     "write",
 ]
@@ -84,14 +85,30 @@ def render_feature(dataflow: Dataflow, source_path: str | None = None) -> str:
 
 
 def plan(dataflows: Sequence[Dataflow], out_dir: Path) -> dict[Path, str]:
-    """Every file `talk generate` writes, with its text."""
+    """Every file `talk generate` writes, with its text; the first problem raises."""
+    planned, problems = plan_each(dataflows, out_dir)
+    if problems:
+        raise problems[0]
+    return planned
+
+
+def plan_each(dataflows: Sequence[Dataflow], out_dir: Path
+              ) -> tuple[dict[Path, str], list[DataflowError]]:
+    """Every file `talk generate` can write, and why each other document cannot be
+    generated: one document never keeps the others from being written."""
     planned: dict[Path, str] = {}
+    problems: list[DataflowError] = []
     for dataflow in dataflows:
         path = out_dir / feature_file_name(dataflow)
         if path in planned:
-            raise ValueError(f"two documents give {path}: rename one of them")
-        planned[path] = render_feature(dataflow)
-    return planned
+            problems.append(DataflowError(dataflow.path, dataflow.title_line,
+                                          f"another document gives {path}: rename one"))
+            continue
+        try:
+            planned[path] = render_feature(dataflow)
+        except DataflowError as error:
+            problems.append(error)
+    return planned, problems
 
 
 def is_generated(path: Path) -> bool:

@@ -16,9 +16,9 @@ from talk.harness.checklist import is_id_row
 from talk.systems.profile import EntityProfile, FieldType
 from talk.systems.registry import profile_for, resolve_entity
 from talk.types.coerce import to_target
-from talk.types.samples import edited_value, sample_value
+from talk.types.samples import Fit, RowEnd, edited_value, fitting_sample, sample_value
 
-__all__ = ["SectionSamples", "section_samples", "value_rows"]
+__all__ = ["SectionSamples", "section_samples", "unfit_rows", "value_rows"]
 
 _STRING = DataType.parse('"string"')
 
@@ -57,30 +57,66 @@ def _both_strings(row: PropertyRow, source: EntityProfile, target: EntityProfile
     return row.type.kind is TypeKind.STRING and all(e in (None, FieldType.STRING) for e in ends)
 
 
+def _source_groups(section: Section, source_entity: EntityProfile
+                   ) -> dict[str, list[PropertyRow]]:
+    """The value rows by the source field they read (the source's own id left out)."""
+    groups: dict[str, list[PropertyRow]] = {}
+    for row in value_rows(section):
+        if not source_entity.is_id_field(row.source.path):
+            groups.setdefault(row.source.path, []).append(row)
+    return groups
+
+
+def _fit(document: str, rows: list[PropertyRow], hard: bool, source_entity: EntityProfile,
+         target_entity: EntityProfile) -> Fit:
+    ends = [RowEnd(row.type, target_entity.field_type(row.target.path)) for row in rows]
+    return fitting_sample(f"{document}:{rows[0].line}", source_entity.field_type(
+        rows[0].source.path), ends, hard=hard)
+
+
+def unfit_rows(section: Section) -> dict[int, str]:
+    """Rows (by line) that no sample of their source field can serve, with the reason:
+    the document gives one source field types that no single value can have."""
+    source_entity, target_entity = _entities(section)
+    found: dict[int, str] = {}
+    for path, rows in _source_groups(section, source_entity).items():
+        fit = _fit("lint", rows, False, source_entity, target_entity)
+        if not fit.unfit:
+            continue
+        lines = ", ".join(f"{row.line} ({row.type.written.strip()})" for row in rows)
+        for index in fit.unfit:
+            found[rows[index].line] = (
+                f"the rows at lines {lines} all read {path}, and no value of it can have "
+                f"every one of their documented types")
+    return found
+
+
 def section_samples(document: str, section: Section) -> SectionSamples:
     """The samples of one section; `document` is the document's name (the seed's prefix)."""
     source_entity, target_entity = _entities(section)
     samples = SectionSamples()
-    first_row: dict[str, PropertyRow] = {}
+    groups = _source_groups(section, source_entity)
+    unfit: set[int] = set()
     hard_turn = False
+    for path, rows in groups.items():
+        hard = False
+        if _both_strings(rows[0], source_entity, target_entity):
+            hard, hard_turn = hard_turn, not hard_turn
+        fit = _fit(document, rows, hard, source_entity, target_entity)
+        unfit.update(rows[index].line for index in fit.unfit)
+        seed = f"{document}:{rows[0].line}"
+        samples.source[path] = fit.value
+        samples.source_edit[path] = edited_value(fit.value, f"{seed}:source-edit")
+        samples.source_after_target_edit[path] = edited_value(fit.value, f"{seed}:target-edit")
     for row in value_rows(section):
         path = row.source.path
-        if source_entity.is_id_field(path):
-            continue  # the source's own id: assigned by its system, never seeded
-        if path not in first_row:
-            first_row[path] = row
-            hard = False
-            if _both_strings(row, source_entity, target_entity):
-                hard, hard_turn = hard_turn, not hard_turn
-            seed = f"{document}:{row.line}"
-            value = sample_value(seed, source_entity.field_type(path), row.type, hard=hard,
-                                 target_field_type=target_entity.field_type(row.target.path))
-            samples.source[path] = value
-            samples.source_edit[path] = edited_value(value, f"{seed}:source-edit")
-            samples.source_after_target_edit[path] = edited_value(value, f"{seed}:target-edit")
+        if path not in groups:
+            continue
         condition = row.source.condition
         if condition is not None and condition.path and condition.value:
             samples.source.setdefault(condition.path, condition.value)
+        if row.line in unfit:
+            continue  # its item fails saying why; the document alone shows it (lint)
         samples.target_after_source_edit[row.target.path] = to_target(
             samples.source_edit[path], row.type)
         samples.target_edit[row.target.path] = to_target(

@@ -12,13 +12,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from talk.dataflow.model import Dataflow, PropertyRow, Section
+from talk.dataflow.model import Dataflow, DataflowError, PropertyRow, Section
 from talk.gherkin import escape
 from talk.gherkin.samples import SectionSamples, merge_samples, section_samples, value_rows
-from talk.harness.checklist import ChecklistItem, SectionChecklist, checklist
+from talk.harness.checklist import (
+    PAIRED,
+    ChecklistItem,
+    SectionChecklist,
+    checklist,
+    document_item,
+    same_slot,
+)
 from talk.harness.items import LINE_TAG
 from talk.report.results import ItemKind
 from talk.systems.keys import system_key
+from talk.types.coerce import CoercionError
 
 __all__ = ["FeatureView", "RuleView", "ScenarioView", "StepView", "feature_view"]
 
@@ -54,6 +62,7 @@ class FeatureView:
     name: str
     tags: list[str]
     rules: list[RuleView]
+    scenarios: list[ScenarioView] = field(default_factory=list)  # outside any rule
 
 
 def _table(values: Mapping[str, Any]) -> list[list[str]]:
@@ -77,6 +86,8 @@ class _SectionWriter:
         self.samples: SectionSamples = section_samples(dataflow.name, self.section)
         self.src = self.section.source.display
         self.tgt = self.section.target.display
+        if same_slot(self.section):  # one entity on both sides: the phrase tells them apart
+            self.tgt = f"{PAIRED}{self.tgt}"
         self.target_system = self.section.target.system or self.section.target.label
 
     # -- shared openings ----------------------------------------------------------------
@@ -110,8 +121,8 @@ class _SectionWriter:
                 not_met_rows.append(item)
             else:
                 views.append(_line_tagged(self._scenario(item), item.line))
-        if property_rows:
-            views.append(_line_tagged(self._property_outline(property_rows),
+        for condition, rows in self._by_condition(property_rows).items():
+            views.append(_line_tagged(self._property_outline(rows, condition),
                                       self.section.line))
         if not_met_rows:
             views.append(_line_tagged(self._not_met_outline(not_met_rows), self.section.line))
@@ -214,8 +225,28 @@ class _SectionWriter:
                          escape.cell(row.target.path), escape.cell(row.type.written.strip())])
         return header, rows
 
-    def _property_outline(self, items: list[ChecklistItem]) -> ScenarioView:
-        steps = self._arrange()
+    def _by_condition(self, items: list[ChecklistItem]
+                      ) -> dict[tuple[str, str] | None, list[ChecklistItem]]:
+        """Property rows by the condition value their record needs: rows whose condition
+        the seeded record already meets (or that have none) under None, every other row
+        under its own (path, value), so each row's condition is met by a record of its own."""
+        groups: dict[tuple[str, str] | None, list[ChecklistItem]] = {}
+        for item in items:
+            assert item.row is not None
+            condition = item.row.source.condition
+            key: tuple[str, str] | None = None
+            if condition is not None and condition.path and condition.value \
+                    and self.samples.source.get(condition.path) != condition.value:
+                key = (condition.path, condition.value)
+            groups.setdefault(key, []).append(item)
+        return groups
+
+    def _property_outline(self, items: list[ChecklistItem],
+                          condition: tuple[str, str] | None = None) -> ScenarioView:
+        source = dict(self.samples.source)
+        if condition is not None:
+            source[condition[0]] = condition[1]
+        steps = self._arrange(source)
         if not self.section.shape.creates and self.samples.source_edit:
             # linked by merge criteria, the matching value is not sent: an edit sends all
             steps.append(StepView("And", f"the {self.src} is edited with:",
@@ -225,8 +256,9 @@ class _SectionWriter:
         steps.append(StepView("And", f"the {self.tgt} has <target> equal to the {self.src}"
                                      " <source>"))
         header, rows = self._examples(items)
-        name = self._name(f"Property rows of {self.src} to {self.tgt}", self.section.line,
-                          outline=True)
+        where = "" if condition is None else f" where {condition[0]} is {condition[1]}"
+        name = self._name(f"Property rows of {self.src} to {self.tgt}{where}",
+                          self.section.line, outline=True)
         return ScenarioView(name, ["property"], steps, True, header, rows)
 
     def _not_met_outline(self, items: list[ChecklistItem]) -> ScenarioView:
@@ -274,22 +306,37 @@ def _tags(*names: str) -> list[str]:
     return seen
 
 
+def _section_scenarios(dataflow: Dataflow, items: SectionChecklist) -> list[ScenarioView]:
+    """A section's scenarios; a sample no row can carry is a DataflowError at the section."""
+    try:
+        return _SectionWriter(dataflow, items).scenarios()
+    except CoercionError as error:
+        section = items.section
+        raise DataflowError(dataflow.path, section.line, f"section '{section.title}': no "
+                            f"sample value fits its rows ({error})") from None
+
+
 def feature_view(dataflow: Dataflow, source_path: str) -> FeatureView:
     """The whole feature of one document."""
     rules = []
     for items in checklist(dataflow):
         section = items.section
-        writer = _SectionWriter(dataflow, items)
         rules.append(RuleView(
             name=f"{escape.name(section.title)} (line {section.line})",
             tags=_tags(section.title, system_key(section.source.system),
                        system_key(section.target.system)),
-            scenarios=writer.scenarios(),
+            scenarios=_section_scenarios(dataflow, items),
         ))
     _unique_names(rules)
     tags = _tags(dataflow.name, system_key(dataflow.source_system),
                  system_key(dataflow.target_system))
-    return FeatureView(source_path, escape.name(dataflow.title) or dataflow.name, tags, rules)
+    alone = document_item(dataflow)
+    scenarios = [] if alone is None else [ScenarioView(
+        "Nothing to check: the document has no sections",
+        [kind_tag(alone), f"{LINE_TAG}{alone.line}"],
+        [StepView("Then", "the document lists no sections")])]
+    return FeatureView(source_path, escape.name(dataflow.title) or dataflow.name, tags, rules,
+                       scenarios)
 
 
 __all__ += ["kind_tag", "value_rows"]

@@ -17,12 +17,16 @@ __all__ = [
     "ChecklistItem",
     "SectionChecklist",
     "checklist",
+    "document_item",
     "is_id_row",
     "row_text",
+    "same_slot",
     "section_checklist",
 ]
 
 NO_PROPERTIES = "no properties listed"
+NO_SECTIONS = "nothing to check: the document has no sections, so it synchronizes nothing"
+NO_SECTIONS_TITLE = "Nothing to check"
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,16 @@ def row_text(row: PropertyRow) -> str:
 
 def _merge_text(criterion: MergeCriterion) -> str:
     return f"{criterion.source.written.strip()} = {criterion.target.written.strip()}"
+
+
+PAIRED = "paired "  # the target's phrase in a section from an entity to itself
+
+
+def same_slot(section: Section) -> bool:
+    """Whether a section syncs an entity with itself (both sides one system and entity)."""
+    ends = [(ref.system_key, resolve_entity(profile_for(ref.system), ref.entity).name)
+            for ref in (section.source, section.target)]
+    return ends[0] == ends[1]
 
 
 def is_id_row(section: Section, row: PropertyRow) -> bool:
@@ -127,6 +141,14 @@ def section_checklist(section: Section) -> SectionChecklist:
     result.items.append(ChecklistItem(ItemKind.EDITED_IN_TARGET, kline, ktext))
     result.items.extend(_property_items(section))
     return result
+
+
+def document_item(dataflow: Dataflow) -> ChecklistItem | None:
+    """The one item of a document without sections (an introduction only), so that it is
+    in the report as "nothing to check" instead of missing from it."""
+    if dataflow.unique_sections:
+        return None
+    return ChecklistItem(ItemKind.NO_SECTIONS, dataflow.title_line, NO_SECTIONS)
 
 
 def checklist(dataflow: Dataflow) -> list[SectionChecklist]:

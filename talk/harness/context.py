@@ -12,6 +12,7 @@ pytest-xdist gives the same ids, bodies and results as a serial one (decision 20
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -22,11 +23,13 @@ from typing import Any
 
 from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section
 from talk.emulator.base import Clock, Emulator
+from talk.harness.checklist import PAIRED
 from talk.harness.documents import load_document, resolve_document
 from talk.harness.items import ItemInfo
 from talk.harness.outcomes import ManualCheck, Unsupported
 from talk.sync.emulated import EmulatedSystems
 from talk.sync.engine import SyncEngine
+from talk.sync.flows import unnamed_sections
 from talk.sync.paths import set_path
 from talk.sync.report import RunReport
 from talk.sync.store import Ref, SqliteLinkStore
@@ -39,6 +42,7 @@ __all__ = ["RecordType", "ScenarioContext", "node_seed"]
 
 _SPACES = re.compile(r"\s+")
 _WRITES = frozenset({"POST", "PUT", "PATCH"})
+_ODATA_KEY = re.compile(r"\(.*\)$")
 
 
 def node_seed(nodeid: str) -> int:
@@ -58,6 +62,9 @@ class RecordType:
     system: str  # system key
     entity: EntityProfile
     ref: EntityRef | None  # the document's reference, when a document names it
+    # `paired Freshteam Employee`: in a section from an entity to itself, the record the
+    # sync paired with the seeded one (both have one slot, so the phrase tells them apart)
+    paired: bool = False
 
     @property
     def slot(self) -> tuple[str, str]:
@@ -77,6 +84,15 @@ class Sent:
     def to_json(self) -> dict[str, Any]:
         return {"system": self.system, "method": self.method, "path": self.path,
                 "body": self.body, "run": self.run}
+
+    def writes_to(self, resource: str) -> bool:
+        """Whether the write went to this resource: whole path segments, so `order` is not
+        `orderitem`; an OData key (`Accounts(guid'...')`) belongs to its segment."""
+        segments = [_ODATA_KEY.sub("", part).lower()
+                    for part in self.path.split("?", 1)[0].split("/") if part]
+        wanted = [part.lower() for part in resource.split("/") if part]
+        return bool(wanted) and any(segments[i:i + len(wanted)] == wanted
+                                    for i in range(len(segments) - len(wanted) + 1))
 
 
 class ScenarioContext:
@@ -108,7 +124,20 @@ class ScenarioContext:
         if path not in self.documents:
             self.documents.append(path)
             self.dataflows.append(dataflow)
+        self._refuse_unnamed()
         return dataflow
+
+    def _refuse_unnamed(self) -> None:
+        """An item of a section naming no system is unsupported: there is no API to check
+        it against (the sync skips such a section with the same reason)."""
+        current = self.current_section()
+        if current is None:
+            return
+        dataflow, section = current
+        for unnamed in unnamed_sections([dataflow]):
+            if unnamed.section is section:
+                raise Unsupported(f"{self.shown(dataflow)} line {section.line}: "
+                                  f"{unnamed.reason}")
 
     @property
     def systems(self) -> EmulatedSystems:
@@ -149,6 +178,9 @@ class ScenarioContext:
     def record_type(self, phrase: str) -> RecordType:
         """`Keap Companies`, `Custom Contact`, `Exact Online Accounts (organisation data)`."""
         wanted = _norm(phrase)
+        if wanted.startswith(PAIRED):
+            kind = self.record_type(phrase.strip()[len(PAIRED):])
+            return dataclasses.replace(kind, phrase=phrase, paired=True)
         for ref in self._refs():
             forms = {_norm(ref.display), _norm(f"{ref.label} {ref.entity}"),
                      _norm(f"{ref.system} {ref.entity}")}
@@ -204,14 +236,16 @@ class ScenarioContext:
         return ref
 
     def seeded_of(self, kind: RecordType) -> list[Ref]:
-        return [ref for seeded_kind, ref in self.seeded if seeded_kind.slot == kind.slot]
+        return [ref for seeded_kind, ref in self.seeded
+                if seeded_kind.slot == kind.slot and seeded_kind.paired == kind.paired]
 
     def linked(self, kind: RecordType) -> Ref | None:
-        """The record of this kind linked to a record the scenario seeded."""
-        for _, ref in self.seeded:
-            if ref.slot == kind.slot:
+        """The record of this kind linked to a record the scenario seeded (for a paired
+        kind: the record paired with the seeded one of its own entity)."""
+        for seeded_kind, ref in self.seeded:
+            if (ref.slot == kind.slot) != kind.paired or seeded_kind.paired:
                 continue
-            linked = self.store.cluster_of(ref).get(kind.slot)
+            linked = self.store.counterpart(ref, kind.slot)
             if linked is not None:
                 return Ref(*kind.slot, linked)
         return None
@@ -241,16 +275,31 @@ class ScenarioContext:
 
     # -- sections and the run report ------------------------------------------------------
 
+    def _sections(self) -> list[tuple[Dataflow, Section]]:
+        """Every section, the one of this scenario's item first: an item is judged on its
+        own section, never on another joining the same entities (a "(human data)" twin)."""
+        current = self.current_section()
+        every = [(d, s) for d in self.dataflows for s in d.unique_sections]
+        if current is None:
+            return every
+        return [current, *(pair for pair in every if pair[1] is not current[1])]
+
+    def target_type(self, section: Section) -> RecordType:
+        """The record kind a section writes to: `paired ...` when it is its source's own."""
+        target = self.record_type(section.target.display)
+        if target.slot == self.record_type(section.source.display).slot:
+            return dataclasses.replace(target, phrase=PAIRED + target.phrase, paired=True)
+        return target
+
     def sections_with(self, kind: RecordType) -> list[tuple[Dataflow, Section]]:
-        """Sections that name this record kind as source or target."""
+        """Sections that name this record kind as source or target, the item's own first."""
         found = []
-        for dataflow in self.dataflows:
-            for section in dataflow.unique_sections:
-                for ref in (section.source, section.target):
-                    entity = resolve_entity(profile_for(ref.system), ref.entity)
-                    if (ref.system_key, entity.name) == kind.slot:
-                        found.append((dataflow, section))
-                        break
+        for dataflow, section in self._sections():
+            for ref in (section.source, section.target):
+                entity = resolve_entity(profile_for(ref.system), ref.entity)
+                if (ref.system_key, entity.name) == kind.slot:
+                    found.append((dataflow, section))
+                    break
         return found
 
     def section_between(self, a: RecordType, b: RecordType) -> tuple[Dataflow, Section] | None:

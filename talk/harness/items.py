@@ -16,7 +16,7 @@ import pytest
 
 from talk.dataflow.model import Dataflow
 from talk.gherkin.escape import decode_quoted
-from talk.harness.checklist import checklist
+from talk.harness.checklist import NO_SECTIONS_TITLE, checklist, document_item
 from talk.harness.compat import ScenarioInfo, example_of, scenario_info
 from talk.harness.documents import load_document, resolve_document
 from talk.report.results import ItemKind
@@ -75,6 +75,10 @@ def _generated(info: ScenarioInfo, example: dict[str, str], dataflow: Dataflow,
     kind = kinds[0]
     line = int(example["line"]) if example.get("line", "").isdigit() else \
         _tagged_line(info.tags) or _line_of(info.name)
+    alone = document_item(dataflow)
+    if alone is not None and kind == alone.kind.value:
+        return ItemInfo(nodeid, document, kind, alone.line, NO_SECTIONS_TITLE, alone.line,
+                        alone.text, False)
     section_line = _line_of(info.rule_name)
     for items in checklist(dataflow):
         if section_line is not None and items.section.line != section_line:

@@ -23,7 +23,7 @@ __all__ = ["KIND_ORDER", "build_record", "build_results", "document_key", "recor
 KIND_ORDER = [
     ItemKind.SYNCHRONIZED, ItemKind.CONDITION, ItemKind.MERGE, ItemKind.EDITED_IN_SOURCE,
     ItemKind.EDITED_IN_TARGET, ItemKind.PROPERTY, ItemKind.PROPERTY_CONDITION_NOT_MET,
-    ItemKind.ID_LINK, ItemKind.NO_PROPERTIES, ItemKind.SCENARIO,
+    ItemKind.ID_LINK, ItemKind.NO_PROPERTIES, ItemKind.NO_SECTIONS, ItemKind.SCENARIO,
 ]
 _MAX_MESSAGE = 4000
 

@@ -117,6 +117,12 @@ VOCABULARY: tuple[Phrase, ...] = (
         'Reported "no properties listed" (not applicable), never a silent pass.',
     ),
     Phrase(
+        "no_sections", ("Then",), "the document lists no sections",
+        r"the document lists no sections",
+        "Then the document lists no sections",
+        'A document with an introduction only: reported "nothing to check" (not applicable).',
+    ),
+    Phrase(
         "tester_checks", ("Then",), 'a tester checks: + """docstring"""',
         r"a tester checks:",
         'Then a tester checks:\n  """\n  When a SuperOffice Sale has status Sold ...\n  """',

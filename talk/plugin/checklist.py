@@ -114,7 +114,7 @@ class Checklist:
             report.outcome = "skipped"
             report.longrepr = (*_scenario_location(item), f"{outcome.status.value}: "
                                                           f"{outcome.message}")
-        elif report.failed and outcome is not None and \
+        elif report.failed and outcome is not None and _shortened(item, outcome) and \
                 self.config.getoption("--talk-tb") == "short" and \
                 scenario_info_of(item) is not None:
             report.longrepr = _short_failure(item, outcome)
@@ -150,9 +150,16 @@ def _reason(item: pytest.Item, outcome: BaseException) -> str:
     unknown = item.stash.get(UNKNOWN_STEP, "")
     if unknown:
         return unknown
-    text = str(outcome).strip() or type(outcome).__name__
-    first = text.split("\nassert ")[0].strip()
-    return f"{type(outcome).__name__}: {first}"
+    if isinstance(outcome, AssertionError):  # a check's own sentence about the document
+        return str(outcome).strip().split("\nassert ")[0].strip() or "the check failed"
+    return ("talk could not carry out this step (an internal error of talk, not a finding "
+            "about the document; pytest's output shows where)")
+
+
+def _shortened(item: pytest.Item, outcome: BaseException) -> bool:
+    """Failures a tester reads as findings; talk's own errors keep pytest's traceback."""
+    return isinstance(outcome, AssertionError | pytest.fail.Exception) or \
+        bool(item.stash.get(UNKNOWN_STEP, ""))
 
 
 def _scenario_location(item: pytest.Item) -> tuple[str, int]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from talk.dataflow.model import Dataflow, MergeCriterion, PropertyRow, Section
 from talk.report.baseline import Change, Comparison
-from talk.report.results import DocumentResult, Item, Results, SectionResult, Status
+from talk.report.results import DocumentResult, Item, ItemKind, Results, SectionResult, Status
 from talk.report.statuses import STATUS_ORDER, StatusMark, kind_label, status_mark
 
 __all__ = [
@@ -366,7 +366,9 @@ def _mirror(document: DocumentResult, dataflow: Dataflow,
     for result in document.sections:
         if id(result) not in used:
             view = _plain_section(result, len(views) + 1, names)
-            view.note = _unmatched_note(result)
+            alone = all(item.kind == ItemKind.NO_SECTIONS for item in result.items)
+            view.note = ("The document has no sections: nothing to check." if alone else
+                         _unmatched_note(result))
             views.append(view)
     return views
 

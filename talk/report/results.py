@@ -45,6 +45,7 @@ class ItemKind(StrEnum):
     PROPERTY = "property"  # a property row arrives with its documented type
     PROPERTY_CONDITION_NOT_MET = "property_condition_not_met"  # decision 14, second check
     NO_PROPERTIES = "no_properties"  # a section without listed properties
+    NO_SECTIONS = "no_sections"  # a document without sections: nothing to check
     MERGE = "merge"  # merge criteria link an existing record instead of duplicating
     CONDITION = "condition"  # shape 3/4 conditions: manual until a tester implements them
     ID_LINK = "id_link"  # decision 15: an id row names the link

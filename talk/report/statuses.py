@@ -52,6 +52,7 @@ KIND_LABELS: dict[str, str] = {
     ItemKind.PROPERTY: "arrives with its documented type",
     ItemKind.PROPERTY_CONDITION_NOT_MET: "condition not met: the property is not sent",
     ItemKind.NO_PROPERTIES: "no properties listed",
+    ItemKind.NO_SECTIONS: "nothing to check: no sections",
     ItemKind.MERGE: "links an existing record instead of a duplicate",
     ItemKind.CONDITION: "condition",
     ItemKind.ID_LINK: "the id row names the link",

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not at im
 
 
 def _created_by_sync(talk_context: ScenarioContext, kind: RecordType) -> list[str]:
-    seeded = {ref.id for ref in talk_context.seeded_of(kind)}
+    seeded = {ref.id for _, ref in talk_context.seeded if ref.slot == kind.slot}
     emulator = talk_context.emulator(kind.system)
     entity = emulator.entity(kind.entity.name)
     return [emulator.id_of(entity, r) for r in emulator.records(kind.entity.name)
@@ -24,7 +24,7 @@ def _linked_target(talk_context: ScenarioContext, record: str, other: str
     source = talk_context.record_type(record)
     target = talk_context.record_type(other)
     source_ref = talk_context.record_ref(source)
-    linked = talk_context.store.cluster_of(source_ref).get(target.slot)
+    linked = talk_context.store.counterpart(source_ref, target.slot)
     if linked is None:
         talk_context.explain_missing_link(target)
         raise AssertionError(f"{source.phrase} {source_ref.id} is linked to no {target.phrase}"
@@ -67,7 +67,7 @@ def only_the_linked_was_updated(talk_context: ScenarioContext, record: str) -> N
     resource = talk_context.emulator(kind.system).entity(kind.entity.name).resource
     last = len(talk_context.reports)
     writes = [s for s in talk_context.sent if s.system == kind.system and s.run == last
-              and resource.lower() in s.path.lower()]
+              and s.writes_to(resource)]
     stray = [s for s in writes if s.method == "POST" or ref.id.lower() not in
              (s.path + str(s.body)).lower()]
     if stray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from talk.harness.checklist import NO_PROPERTIES
+from talk.harness.checklist import NO_PROPERTIES, NO_SECTIONS
 from talk.harness.outcomes import ManualCheck, NotApplicable
 from talk.steps._binding import bind
 
@@ -25,3 +25,13 @@ def the_section_lists_no_properties(talk_context: ScenarioContext) -> None:
         raise AssertionError(f"{talk_context.shown(dataflow)} line {section.line} lists "
                              f"{len(section.properties)} properties")
     raise NotApplicable(NO_PROPERTIES)
+
+
+@bind("no_sections")
+def the_document_lists_no_sections(talk_context: ScenarioContext) -> None:
+    listed = [(d, s) for d in talk_context.dataflows for s in d.unique_sections]
+    if listed:
+        dataflow, section = listed[0]
+        raise AssertionError(f"{talk_context.shown(dataflow)} has sections, the first at "
+                             f"line {section.line}")
+    raise NotApplicable(NO_SECTIONS)

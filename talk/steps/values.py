@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from talk.dataflow.model import DataType, PropertyRow
+from talk.dataflow.model import DataType, PropertyRow, Section
+from talk.gherkin.samples import unfit_rows
 from talk.harness.checklist import row_text
+from talk.harness.competing import competition_note
 from talk.harness.outcomes import Unsupported
 from talk.steps._binding import bind, table_values
 from talk.sync.paths import get_path
+from talk.sync.values import same_synced
 from talk.types.check import check_type, describe
 from talk.types.coerce import CoercionError, to_target
-from talk.types.compare import same_value
 from talk.types.values import MISSING, show
 
 if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not at import
@@ -28,12 +30,19 @@ def _where(talk_context: ScenarioContext, row: PropertyRow, document: str) -> st
     return f"{document} line {row.line} ({row_text(row)})"
 
 
+def _refuse_unfit(where: str, section: Section, row: PropertyRow) -> None:
+    """A row no sample of its source field can serve fails with the document's defect."""
+    reason = unfit_rows(section).get(row.line)
+    if reason is not None:
+        raise AssertionError(f"{where}: {reason}")
+
+
 def _sent_value(talk_context: ScenarioContext, system: str, path: str,
                 resource: str) -> tuple[Sent, Any] | None:
     for sent in reversed(talk_context.sent):
         if sent.system != system or not isinstance(sent.body, dict):
             continue
-        if resource.lower() not in sent.path.lower():
+        if not sent.writes_to(resource):
             continue
         value = get_path(sent.body, path)
         if value is not MISSING:
@@ -47,8 +56,9 @@ def system_received(talk_context: ScenarioContext, system: str, path: str,
     key = talk_context.system_of(system)
     dataflow, section, row = talk_context.find_row(key, path)
     where = _where(talk_context, row, talk_context.shown(dataflow))
+    _refuse_unfit(where, section, row)
     documented = DataType.parse(_FRIENDLY_TYPES.get(dtype.strip(), dtype))
-    target = talk_context.record_type(section.target.display)
+    target = talk_context.target_type(section)
     resource = target.entity.resource
     found = _sent_value(talk_context, key, path, resource)
     if found is None:
@@ -68,7 +78,7 @@ def system_did_not_receive(talk_context: ScenarioContext, system: str, path: str
     key = talk_context.system_of(system)
     dataflow, section, row = talk_context.find_row(key, path)
     where = _where(talk_context, row, talk_context.shown(dataflow))
-    target = talk_context.record_type(section.target.display)
+    target = talk_context.target_type(section)
     ref = talk_context.record_ref(target)  # the record must be linked to say anything
     found = _sent_value(talk_context, key, path, target.entity.resource)
     if found is not None:
@@ -120,10 +130,13 @@ def record_has(talk_context: ScenarioContext, record: str,
         talk_context.note_read(kind, ref, path, actual)
         found = _row_between(talk_context, kind, path)
         dtype = found[1].type if found and found[1].target.path == path else None
-        if actual is MISSING or not same_value(value, actual, dtype):
+        if actual is MISSING or not same_synced(value, actual, dtype):
             where = f"{found[0]} line {found[1].line}: " if found else ""
+            note = competition_note(talk_context.dataflows, found[1], None, actual) \
+                if found else None
             wrong.append(f"{where}{path}: expected {show(value)}, read back "
-                         f"{'nothing' if actual is MISSING else show(actual)}")
+                         f"{'nothing' if actual is MISSING else show(actual)}"
+                         + (f" ({note})" if note else ""))
     if wrong:
         reason = _cannot_update(talk_context, kind)
         if reason is not None:
@@ -137,11 +150,13 @@ def record_has_equal(talk_context: ScenarioContext, record: str, path: str, othe
                      source_path: str) -> None:
     target = talk_context.record_type(record)
     source = talk_context.record_type(other)
-    dataflow, _, row = talk_context.find_row(target.system, path, source_path)
+    dataflow, section, row = talk_context.find_row(target.system, path, source_path)
     where = _where(talk_context, row, talk_context.shown(dataflow))
+    _refuse_unfit(where, section, row)
     source_ref = talk_context.record_ref(source)
     target_ref = talk_context.record_ref(target)
-    source_value = get_path(talk_context.read(source_ref), source_path)
+    source_record = talk_context.read(source_ref)
+    source_value = get_path(source_record, source_path)
     actual = get_path(talk_context.read(target_ref), path)
     talk_context.note_read(target, target_ref, path, actual)
     try:
@@ -149,7 +164,12 @@ def record_has_equal(talk_context: ScenarioContext, record: str, path: str, othe
     except CoercionError as error:
         raise AssertionError(f"{where}: the source value cannot have the documented type: "
                              f"{error}") from None
-    if actual is MISSING or not same_value(expected, actual, row.type):
+    if actual is MISSING or not same_synced(expected, actual, row.type):
+        held = 'nothing' if actual is MISSING else show(actual)
+        note = competition_note(talk_context.dataflows, row, source_record, actual)
+        if note is not None:
+            raise AssertionError(f"{where}: {target.phrase} {target_ref.id} holds {path} = "
+                                 f"{held}: {note}")
         raise AssertionError(f"{where}: {target.phrase} {target_ref.id} holds {path} = "
-                             f"{'nothing' if actual is MISSING else show(actual)}, expected "
-                             f"{show(expected)} (from {source_path} = {show(source_value)})")
+                             f"{held}, expected {show(expected)} (from {source_path} = "
+                             f"{show(source_value)})")

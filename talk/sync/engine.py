@@ -4,53 +4,76 @@ Per pass, each (system, entity) is read once (changes since its cursor); each re
 handled for every section that names its entity, as source (link by merge criteria or
 create, then sync) or as target (sync back over an existing link). Change detection compares
 each side with what was last synced, so the sync's own writes are never seen as edits. Another
-pass follows while a pass created a record in an entity it had already read (so no section
-that reads that entity has seen it yet), so a second run writes nothing (decision 12).
+pass follows while a pass created a record in an entity it had already read, or updated one
+there that another section reads (no section that reads it has seen the write yet), so a
+second run writes nothing (decision 12). Two more things keep that true over many documents:
+of the rows writing one target field from different source fields only the first (document
+path, then line) is synced, the others are reported; and a write an API refused is not sent
+again until its values change.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import hashlib
+import json
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from talk.connectors.base import ApiError, AuthError, Connector, RetriesExhausted
+from talk.connectors.base import AmbiguousWrite, ApiError, AuthError, Connector, RetriesExhausted
 from talk.dataflow.model import Dataflow, PropertyPath, PropertyRow
 from talk.sync.flows import (
+    Competition,
     EntityGroup,
     Flow,
     bind_flows,
+    competing_rows,
     connected_flows,
     group_flows,
     unnamed_sections,
 )
+from talk.sync.keys import is_key, names_entity, referenced_entity
 from talk.sync.paths import MISSING, PathError, condition_holds, get_path, set_path, top_level
 from talk.sync.report import Detail, RunReport, SectionCounts
-from talk.sync.store import ClusterConflict, LinkStore, Ref
+from talk.sync.store import ClusterConflict, Intent, LinkStore, Ref
 from talk.sync.values import same_synced
 from talk.systems.profile import EntityProfile
 from talk.types.coerce import CoercionError, to_source, to_target
 from talk.types.compare import same_value
+from talk.types.values import show
 
 __all__ = ["MAX_PASSES", "SyncEngine"]
 
-MAX_PASSES = 6
-CREATE_BATCH = 200  # creates whose intents are committed together (decision 13)
+MAX_PASSES = 20  # chains of sections through twins take 8 passes over the 115 sample documents
+CREATE_BATCH = 200  # creates whose intents are committed together
 Record = dict[str, Any]
-_RECORD_ERRORS = (ApiError, RetriesExhausted, CoercionError, ClusterConflict, PathError)
 
 
 class _Unsupported(Exception):
     """A record that the target API cannot take (decision 8)."""
 
 
+class _Untranslated(Exception):
+    """A key or reference whose record has no linked counterpart in the other system."""
+
+
+class _Refused(Exception):
+    """A write the API refused before with the same values: a 4xx answer does not change by
+    itself, so sending it again on every run would be a write per run that never lands."""
+
+
+_RECORD_ERRORS = (ApiError, RetriesExhausted, CoercionError, ClusterConflict, PathError,
+                  _Refused)
+
+
 @dataclass
 class _Pass:
     read: set[tuple[str, str]] = field(default_factory=set)  # slots read so far this pass
-    unseen: int = 0  # records created in a slot already read this pass
+    unseen: int = 0  # records created, or updated for other sections, in a slot already read
 
 
 @dataclass
@@ -78,8 +101,11 @@ class SyncEngine:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         reach: Collection[tuple[str, str]] | None = None,
     ) -> None:
-        self.flows = bind_flows(dataflows)
-        self._documented = {flow.key for flow in self.flows}
+        bound = bind_flows(dataflows)
+        self._all_flows = {flow.key: flow for flow in bound}
+        self._documented = set(self._all_flows)
+        self._left_out: dict[str, list[tuple[PropertyRow, Competition]]] = {}
+        self.flows = self._keep_one_writer(bound)
         self._unnamed = unnamed_sections(dataflows) if reach is None else []
         if reach is not None:
             self.flows = connected_flows(self.flows, reach)
@@ -99,7 +125,15 @@ class SyncEngine:
         self._pending_keys: set[tuple[tuple[str, str], Ref]] = set()
         self._noted: set[tuple[str, str, str]] = set()
         self._merge_index: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self._evidence: dict[tuple[str, str], int] = {}  # per target slot, this run
+        self._orphans: set[tuple[str, str]] = set()  # slots with a create answer lost
+        self._unknown: set[tuple[tuple[str, str], Ref]] = set()  # outcome unknown
         self._run_started = now()
+        self._pass = _Pass()
+        self._sections_of: dict[tuple[str, str], int] = {}  # slot -> sections naming it
+        for flow in self.flows:
+            for slot in {flow.source_slot, flow.target_slot}:
+                self._sections_of[slot] = self._sections_of.get(slot, 0) + 1
 
     # -- the run --------------------------------------------------------------------------
 
@@ -111,31 +145,65 @@ class SyncEngine:
             self._counts[flow.key] = counts
             self._report.sections.append(counts)
         self._report_unnamed()
+        self._report_left_out()
         self.store.clear_marks()
         self._failed = set()
         self._failed_records = set()
         self._pending, self._pending_keys = [], set()
         self._noted = set()
         self._merge_index = {}
+        self._evidence, self._orphans, self._unknown = {}, set(), set()
         self._run_started = self.now()
         requests_before = self._request_total()
         writes_before = self._write_total()
 
         try:
-            self._resolve_intents()
+            self._resolve_intents(settle=True)
             for number in range(MAX_PASSES):
-                current = _Pass()
+                current = self._pass = _Pass()
                 self._report.passes = number + 1
                 for group in self.groups:
                     self._read_group(group, current, first_pass=number == 0)
                 self._merge_index = {}
-                if current.unseen == 0:  # every record created was read after its create
+                if current.unseen == 0:  # every record written was read after its write
                     break
+            self.store.prune_evidence()
         finally:
             self.store.flush()  # the store may batch its commits
         self._report.requests = self._request_total() - requests_before
         self._report.writes = self._write_total() - writes_before
         return self._report
+
+    def _keep_one_writer(self, flows: list[Flow]) -> list[Flow]:
+        """The flows without the rows that lose a competition for a target field (over every
+        document, whatever `reach` is, so the row kept is always the same one)."""
+        competing = competing_rows(flows)
+        kept = []
+        for flow in flows:
+            losing = []
+            for row in flow.rows:
+                competition = competing.get((flow.key, row.line))
+                if competition is not None and competition.kept != (flow.key, row.line):
+                    losing.append((row, competition))
+            if losing:
+                self._left_out[flow.key] = losing
+                left = {row.line for row, _ in losing}
+                flow = replace(flow, rows=tuple(r for r in flow.rows if r.line not in left))
+            kept.append(flow)
+        return kept
+
+    def _report_left_out(self) -> None:
+        """One detail per row left out because another row writes its target field."""
+        flows = {flow.key: flow for flow in self.flows}
+        for key, losing in self._left_out.items():
+            if key not in flows:
+                continue  # outside this run's reach
+            for row, competition in losing:
+                self._detail("competing_rows", flows[key], flows[key].target, None,
+                             competition.describe(self._all_flows), prop=row.target.path,
+                             data={"field": competition.field,
+                                   "kept": f"{competition.kept[0]}:{competition.kept[1]}",
+                                   "rows": [f"{k}:{line}" for k, line in competition.rows]})
 
     def _report_unnamed(self) -> None:
         """A section naming no system is skipped, visibly: its line in the report says why."""
@@ -172,6 +240,12 @@ class SyncEngine:
                 if ref.slot == group.slot:
                     self._retry(group, ref, current)
             self._send_creates(current)  # before the read, which may fail
+        if entity.unsupported:  # the API has no such entity: nothing to read or write
+            for flow in group.as_source + group.as_target:
+                self._note("unsupported", flow, None, entity.unsupported)
+            return
+        if group.slot in self._orphans and not self._settle_orphans(group):
+            return
         cursor = self.store.cursor(*group.slot)
         self.progress(f"reading {name}" + (f" changed since {cursor}" if cursor else ""))
         current.read.add(group.slot)
@@ -195,6 +269,25 @@ class SyncEngine:
             return
         self.store.set_cursor(*group.slot, next_cursor)
         self.progress(f"read {count} {name} record(s)")
+
+    def _settle_orphans(self, group: EntityGroup) -> bool:
+        """Link records whose create answer was lost before `group` is read as a source, so
+        an orphan is never taken for a new source record; False (and reported) while one
+        stays unresolved: the entity is then read next run."""
+        with contextlib.suppress(ApiError, RetriesExhausted):
+            self._resolve_intents(slot=group.slot, settle=False)
+        if not any((i.target_system, i.target_entity) == group.slot
+                   and (group.slot, i.source) not in self._unknown
+                   for i in self.store.intents()):
+            self._orphans.discard(group.slot)
+            return True
+        name = f"{group.entity.system} {group.entity.name}"
+        for flow in group.as_source + group.as_target:
+            self._counts[flow.key].failed += 1
+            self._detail("failure", flow, group.entity, None,
+                         f"a create into {name} got no answer and its record was not found "
+                         f"yet; {name} is read again next run")
+        return False
 
     def _retry(self, group: EntityGroup, ref: Ref, current: _Pass) -> None:
         self.store.remove_retry(ref)
@@ -279,14 +372,17 @@ class SyncEngine:
     def _create(self, flow: Flow, ref: Ref, record: Record, current: _Pass) -> None:
         if flow.unsupported:
             raise _Unsupported(flow.unsupported)
-        payload, values = self._payload(flow, record)
+        payload, values = self._payload(flow, record, ref)
         present = {top_level(path) for path in _leaves(payload)}
         missing = flow.target.missing_required(present)
         if missing:
             fields_ = " or ".join(missing[0])
             raise _Unsupported(f"{flow.section.target.display} requires {fields_}; "
                                "this record has no value for it")
+        self._not_refused(_create_key(flow, ref), flow.target.system, payload)
         key = (flow.target_slot, ref)
+        if key in self._unknown:
+            return  # an earlier create's outcome is unknown: never risk a second one
         if key in self._pending_keys:
             return  # another section already queued this record's create into that entity
         self._pending_keys.add(key)
@@ -297,19 +393,40 @@ class SyncEngine:
     def _send_creates(self, current: _Pass) -> None:
         """Record the queued creates' intents in one commit, then send them one by one.
 
-        Decision 13 needs each intent durable before its create is sent; committing them a
+        Each intent must be durable before its create is sent; committing them a
         batch at a time keeps that promise without a commit per record."""
         batch, self._pending = self._pending, []
         self._pending_keys.clear()
         if not batch:
             return
+        refused: dict[tuple[str, str], Exception] = {}
+        for pending in batch:
+            slot = pending.flow.target_slot
+            if slot not in self._evidence and slot not in refused:
+                try:
+                    self._evidence[slot] = self._take_evidence(pending.flow.target)
+                except (ApiError, RetriesExhausted) as exc:
+                    refused[slot] = exc
         with self.store.transaction():
-            intents = [self.store.add_intent(p.flow.key, p.ref, *p.flow.target_slot, p.payload)
-                       for p in batch]
+            intents = [self.store.add_intent(p.flow.key, p.ref, *p.flow.target_slot, p.payload,
+                                             self._evidence[p.flow.target_slot])
+                       if p.flow.target_slot in self._evidence else 0 for p in batch]
         self.store.flush()
         for pending, intent in zip(batch, intents, strict=True):
+            if not intent:
+                self._guarded(pending.flow, pending.ref,
+                              partial(_raise, refused[pending.flow.target_slot]))
+                continue
             self._guarded(pending.flow, pending.ref,
                           partial(self._send_create, pending, intent, current))
+
+    def _take_evidence(self, entity: EntityProfile) -> int:
+        """Remember every id the target holds before this run's first create into it: on a
+        lost answer only a record outside them can be the one created (emulator and API
+        clocks are not wall clocks, so ids are the evidence, not times)."""
+        connector = self.connector(entity.system)
+        ids = [connector.record_id(entity, record) for record in connector.list_all(entity)]
+        return self.store.add_evidence(entity.system, entity.name, ids)
 
     def _send_create(self, pending: _PendingCreate, intent: int, current: _Pass) -> None:
         flow, ref = pending.flow, pending.ref
@@ -319,8 +436,20 @@ class SyncEngine:
         connector = self.connector(flow.target.system)
         try:
             created = connector.create(flow.target, pending.payload)
-        except ApiError:
+        except AmbiguousWrite:
+            try:  # find it now, before anything reads that entity as a source
+                found = intent in self._resolve_intents(slot=flow.target_slot, only={intent})
+            except (ApiError, RetriesExhausted):
+                found = False
+            if not found:
+                self._orphans.add(flow.target_slot)
+                raise
+            if flow.target_slot in current.read:
+                current.unseen += 1
+            return
+        except ApiError as exc:
             self.store.remove_intent(intent)  # refused: certainly not created
+            self._remember_refusal(_create_key(flow, ref), pending.payload, exc)
             raise
         target = Ref(*flow.target_slot, connector.record_id(flow.target, created))
         state = {key: {"a": a, "b": _value(created, row.target.path)}
@@ -334,23 +463,100 @@ class SyncEngine:
             current.unseen += 1
         self.store.mark(f"synced {flow.key}", ref, target)
 
-    def _payload(self, flow: Flow, record: Record
+    def _payload(self, flow: Flow, record: Record, ref: Ref
                  ) -> tuple[Record, dict[str, tuple[PropertyRow, Any]]]:
         """The create payload (documented types) and, per row, the source value it came from."""
         payload: Record = {}
         values: dict[str, tuple[PropertyRow, Any]] = {}
         for row in self._rows_for(flow, record, None, record_id=None):
-            source_value = _value(record, row.source.path)
-            values[_row_key(row)] = (row, source_value)
+            source_value = self._read(flow.source, record, row.source.path, ref)
             if source_value is None:
+                values[_row_key(row)] = (row, source_value)
                 continue  # decision 9: a missing value is left out of a create
+            try:
+                out = self._outbound(flow, row, source_value, ref)
+            except _Untranslated as exc:
+                self._untranslated(flow, ref, row, str(exc))
+                continue  # not in the synced values: written once it can be translated
+            values[_row_key(row)] = (row, source_value)
             condition = row.target.condition
             if condition is not None and condition.path and condition.value is not None:
                 # the record created meets its rows' target conditions: the value goes where
                 # the document says (`Phones.Number` of the phone whose Type is Mobile)
                 set_path(payload, condition.path, condition.value.strip())
-            set_path(payload, row.target.path, to_target(source_value, row.type))
+            set_path(payload, row.target.path, out)
         return payload, values
+
+    # -- keys and references --------------------------------------------------------------
+
+    def _read(self, entity: EntityProfile, record: Record, path: str, ref: Ref | None) -> Any:
+        """A row's value; the record's own key is its id, however the API spells it."""
+        if ref is not None and is_key(entity, path):
+            return ref.id
+        return _value(record, path)
+
+    def _outbound(self, flow: Flow, row: PropertyRow, value: Any, holder: Ref,
+                  written: Ref | None = None) -> Any:
+        """A source value as the target gets it: a reference translated, then coerced."""
+        if row.line in flow.references:
+            value = self._translate(flow.source, holder, row.source.path, value,
+                                    flow.target.system, row.target.path, written)
+        return to_target(value, row.type)
+
+    def _inbound(self, flow: Flow, row: PropertyRow, value: Any, holder: Ref,
+                 current: Any, written: Ref) -> Any:
+        """A target value as the source gets it back: a reference translated, then coerced."""
+        if row.line in flow.references:
+            if is_key(flow.source, row.source.path):
+                raise _Untranslated(f"{row.source.path} is the key of "
+                                    f"{flow.section.source.display}; a sync never writes it")
+            value = self._translate(flow.target, holder, row.target.path, value,
+                                    flow.source.system, row.source.path, written)
+        return to_source(value, flow.source.field_type(row.source.path), current)
+
+    def _translate(self, entity: EntityProfile, holder: Ref, path: str, value: Any,
+                   to_system: str, to_path: str, written: Ref | None) -> str | None:
+        """The id in `to_system` of the record that `value` (an id of `entity`'s system, at
+        `path` of `holder`) names, through the links; the other side's name of the field
+        (`PersonId`, `order.id`) picks among several linked records. A reference names
+        another record than the one it is `written` into."""
+        if value is None or value == "":
+            return None
+        named = ([holder] if is_key(entity, path)
+                 else self.store.members_with_id(entity.system, str(value)))
+        found: dict[Ref, None] = {}
+        for ref in named:
+            for (system, name), record_id in self.store.cluster_of(ref).items():
+                if system == to_system and (system, name) != ref.slot:
+                    found[Ref(system, name, record_id)] = None
+            twin = self.store.twin_of(ref) if ref.system == to_system else None
+            if twin is not None:
+                found[twin.other] = None
+        if written is not None:
+            found.pop(written, None)
+        candidates = list(found)
+        if len(candidates) > 1:
+            stem = referenced_entity(to_path) or referenced_entity(path)
+            candidates = [ref for ref in candidates if names_entity(ref.entity, stem)]
+        if len(candidates) == 1:
+            return candidates[0].id
+        what = f"{entity.system} id {show(value)} at {path}"
+        if not named:
+            raise _Untranslated(f"{what} names no record the sync has linked, so it cannot "
+                                f"be translated into a {to_system} id for {to_path}")
+        if not found:
+            raise _Untranslated(f"{what} names a record linked to no {to_system} record, so "
+                                f"it cannot be translated for {to_path}")
+        raise _Untranslated(f"{what} names a record linked to {len(found)} {to_system} "
+                            f"records ({', '.join(str(r) for r in found)}); {to_path} does "
+                            "not say which one it means")
+
+    def _untranslated(self, flow: Flow, ref: Ref, row: PropertyRow, reason: str) -> None:
+        """Report a reference left out, once per record, row and run."""
+        if not self.store.mark(f"untranslated {flow.key}:{row.line}", ref):
+            return
+        self._detail("untranslated_reference", flow, None, ref,
+                     f"{reason}; the reference is not written", prop=row.target.path)
 
     def _rows_for(self, flow: Flow, source_record: Record | None, target_record: Record | None,
                   record_id: Ref | None) -> list[PropertyRow]:
@@ -465,7 +671,7 @@ class SyncEngine:
                 self.store.set_synced_values(flow.key, source, target, {})
             counts.unchanged += count
             return
-        if state is not None and self._fresh_side_unchanged(flow, state, a_now, b_now):
+        if state is not None and self._fresh_side_unchanged(flow, state, source, a_now, b_now):
             counts.unchanged += count
             return
         a_now = a_now if a_now is not None else self._fetch(flow, flow.source, source)
@@ -478,12 +684,21 @@ class SyncEngine:
         new_state: dict[str, Any] = {}
         for row in self._rows_for(flow, a_now, b_now, source):
             key = _row_key(row)
-            a_val = _value(a_now, row.source.path)
+            a_val = self._read(flow.source, a_now, row.source.path, source)
             b_val = _value(b_now, row.target.path)
-            a_out = to_target(a_val, row.type)
             last = (state or {}).get(key)
+            try:
+                a_out = self._outbound(flow, row, a_val, source, target)
+            except _Untranslated as exc:
+                self._untranslated(flow, source, row, str(exc))
+                if last is not None:
+                    new_state[key] = last
+                continue
             write_b = write_a = False
-            if last is None:
+            if last is None and state is not None and row.source.condition is None:
+                pass  # a row added to (or retargeted in) a synced mapping: today's values
+                # are its baseline, so neither side's edits are overwritten
+            elif last is None:
                 write_b = a_val is not None and not same_synced(a_out, b_val, row.type)
             else:
                 a_changed = not same_synced(a_val, last["a"], row.type)
@@ -511,30 +726,54 @@ class SyncEngine:
                 set_path(to_b, row.target.path, a_out)
                 b_val = a_out
             if write_a:
-                a_val = to_source(b_val, flow.source.field_type(row.source.path), a_val)
-                set_path(to_a, row.source.path, a_val)
+                try:
+                    a_val = self._inbound(flow, row, b_val, target, a_val, source)
+                    set_path(to_a, row.source.path, a_val)
+                except _Untranslated as exc:
+                    self._untranslated(flow, target, row, str(exc))
             new_state[key] = {"a": a_val, "b": b_val}
         if to_b:
-            self.connector(target.system).update(flow.target, target.id,
-                                                 _whole_tops(to_b, b_now))
+            self._update(flow, flow.target, target, _whole_tops(to_b, b_now))
             counts.updated_to_target += 1
         if to_a:
-            self.connector(source.system).update(flow.source, source.id,
-                                                 _whole_tops(to_a, a_now))
+            self._update(flow, flow.source, source, _whole_tops(to_a, a_now))
             counts.updated_to_source += 1
         if not to_a and not to_b:
             counts.unchanged += count
         self.store.set_synced_values(flow.key, source, target, new_state)
 
-    def _fresh_side_unchanged(self, flow: Flow, state: dict[str, Any], a_now: Record | None,
-                              b_now: Record | None) -> bool:
+    def _update(self, flow: Flow, entity: EntityProfile, ref: Ref, payload: Record) -> None:
+        key = f"update {flow.key} {ref}"
+        self._not_refused(key, ref.system, payload)
+        try:
+            self.connector(ref.system).update(entity, ref.id, payload)
+        except ApiError as exc:
+            self._remember_refusal(key, payload, exc)
+            raise
+        if ref.slot in self._pass.read and self._sections_of.get(ref.slot, 0) > 1:
+            self._pass.unseen += 1  # another section read it before this write: read again
+
+    def _not_refused(self, key: str, system: str, payload: Record) -> None:
+        """Raise _Refused when the API refused this very write (same values) before."""
+        refused = self.store.refusal(key)
+        if refused is not None and refused[0] == _digest(payload):
+            write = key.split(" ", 1)[0]
+            raise _Refused(f"the {system} API refused this {write} before with the same "
+                           f"values ({refused[1]}); it is sent again once they change")
+
+    def _remember_refusal(self, key: str, payload: Record, exc: ApiError) -> None:
+        if not isinstance(exc, AuthError):  # a credential problem stops the run instead
+            self.store.set_refusal(key, _digest(payload), str(exc))
+
+    def _fresh_side_unchanged(self, flow: Flow, state: dict[str, Any], source: Ref,
+                              a_now: Record | None, b_now: Record | None) -> bool:
         """True when the side just read holds what was last synced: nothing to fetch."""
         for row in flow.rows:
             last = state.get(_row_key(row))
             if last is None:
                 return False
-            if a_now is not None and not same_synced(_value(a_now, row.source.path), last["a"],
-                                                    row.type):
+            if a_now is not None and not same_synced(
+                    self._read(flow.source, a_now, row.source.path, source), last["a"], row.type):
                 return False
             if b_now is not None and not same_synced(_value(b_now, row.target.path),
                                                     last["b"], row.type):
@@ -576,41 +815,73 @@ class SyncEngine:
         )
         return source_wins
 
-    # -- crash recovery (decision 13) -----------------------------------------------------
+    # -- crash recovery: creates whose answer was lost ----------------------------------
 
-    def _resolve_intents(self) -> None:
-        intents = self.store.intents()
-        if not intents:
-            return
+    def _resolve_intents(self, *, slot: tuple[str, str] | None = None,
+                         only: Collection[int] | None = None, settle: bool = False) -> set[int]:
+        """Link each pending create's record, found by evidence: not in the target before the
+        create, unlinked, and holding the payload sent. Intents with the same payload are
+        matched to such records in the order both were made. Where no record qualifies the
+        create never happened: `settle` (at the start of a run, when no answer can still
+        come) forgets the intent so the record is created again. Where more records qualify
+        than intents explain, the outcome is unknown: reported, the intent kept, and nothing
+        created for that source. Returns the intents linked."""
+        intents = [i for i in self.store.intents()
+                   if (slot is None or (i.target_system, i.target_entity) == slot)
+                   and (only is None or i.id in only)]
+        linked: set[int] = set()
         claimed: set[Ref] = set()
-        listings: dict[tuple[str, str], list[Record]] = {}
-        for intent in intents:
+        listings: dict[tuple[str, str], list[tuple[Ref, Record]]] = {}
+        for position, intent in enumerate(intents):
             flow = self.flow_by_key.get(intent.section)
-            slot = (intent.target_system, intent.target_entity)
+            target_slot = (intent.target_system, intent.target_entity)
             if flow is None:
                 if intent.section not in self._documented:  # its section is gone
                     self.store.remove_intent(intent.id)
                 continue  # else outside this run's reach: the next full run resolves it
-            connector = self.connector(intent.target_system)
-            if slot not in listings:
-                self.progress(f"checking {len(intents)} unfinished create(s) in "
-                              f"{slot[0]} {slot[1]}")
-                listings[slot] = list(connector.list_all(flow.target))
-            match = None
-            for record in listings[slot]:
-                ref = Ref(*slot, connector.record_id(flow.target, record))
-                if ref in claimed or self.store.is_member(ref) or self.store.twin_of(ref):
-                    continue
-                if all(same_value(_value(record, path), value)
-                       for path, value in _leaves(intent.payload).items()):
-                    match = ref
-                    break
+            if self.store.counterpart(intent.source, target_slot) is not None:
+                self.store.remove_intent(intent.id)  # linked meanwhile
+                continue
+            if target_slot not in listings:
+                self.progress(f"checking unfinished create(s) in {target_slot[0]} "
+                              f"{target_slot[1]}")
+                connector = self.connector(intent.target_system)
+                listings[target_slot] = [
+                    (Ref(*target_slot, connector.record_id(flow.target, record)), record)
+                    for record in connector.list_all(flow.target)]
+            before = (self.store.evidence(intent.evidence) if intent.evidence is not None
+                      else None)
+            fits = [ref for ref, record in listings[target_slot]
+                    if ref not in claimed and ref.id not in (before or ())
+                    and not self.store.is_member(ref) and self.store.twin_of(ref) is None
+                    and _fits(record, intent.payload)]
+            twins = sum(1 for other in intents[position:]
+                        if (other.target_system, other.target_entity) == target_slot
+                        and other.payload == intent.payload)
+            match = _in_creation_order(fits, twins if before is not None else 1)
+            if (match is None and fits) or (before is None and not intent.payload and fits):
+                self._outcome_unknown(flow, intent, fits)
+                continue
+            if match is None:
+                if settle:
+                    self.store.remove_intent(intent.id)  # never created: create it again
+                continue
+            claimed.add(match)
             with self.store.transaction():
-                if match is not None and self.store.counterpart(intent.source, slot) is None:
-                    claimed.add(match)
-                    self._link(flow, intent.source, match)
-                    self._counts[intent.section].created += 1
+                self._link(flow, intent.source, match)
                 self.store.remove_intent(intent.id)
+            self._counts[intent.section].created += 1
+            linked.add(intent.id)
+        return linked
+
+    def _outcome_unknown(self, flow: Flow, intent: Intent, fits: list[Ref]) -> None:
+        self._unknown.add((flow.target_slot, intent.source))
+        self._counts[flow.key].failed += 1
+        self._detail("outcome_unknown", flow, None, intent.source,
+                     f"a create into {flow.target.system} {flow.target.name} got no answer "
+                     f"and {len(fits)} new records could be the one created; nothing was "
+                     "linked or created (delete the wrong ones, or link by hand)",
+                     data={"candidates": [ref.id for ref in fits]})
 
     # -- report helpers -------------------------------------------------------------------
 
@@ -635,14 +906,46 @@ class SyncEngine:
             self._detail(kind, flow, None, ref, message, prop=prop)
 
 
+def _create_key(flow: Flow, ref: Ref) -> str:
+    """A create is one write whichever section asks for it: a record into an entity."""
+    return f"create {flow.target.system}/{flow.target.name} from {ref}"
+
+
+def _digest(payload: Record) -> str:
+    """A short fingerprint of a write's values, to recognise the same write again."""
+    text = json.dumps(payload, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
 def _row_key(row: PropertyRow) -> str:
-    return f"{row.line}"
+    """What a row maps (not its line), so a document edit elsewhere keeps its state."""
+    return f"{row.source.written.strip()} -> {row.target.written.strip()}"
 
 
 def _value(record: Record, path: str) -> Any:
     """A property's value, with a missing one read as None."""
     value = get_path(record, path)
     return None if value is MISSING else value
+
+
+def _raise(exc: Exception) -> None:
+    raise exc
+
+
+def _fits(record: Record, payload: Record) -> bool:
+    return all(same_value(_value(record, path), value)
+               for path, value in _leaves(payload).items())
+
+
+def _in_creation_order(fits: list[Ref], twins: int) -> Ref | None:
+    """The record this intent created: the only one that fits, or, when `twins` intents
+    sent one after another share the payload and no more records fit than they explain,
+    the oldest (ids that are numbers grow with each create; other ids give no order)."""
+    if len(fits) == 1:
+        return fits[0]
+    if not fits or len(fits) > twins or not all(ref.id.isdigit() for ref in fits):
+        return None
+    return min(fits, key=lambda ref: int(ref.id))
 
 
 def _merge_key(value: Any) -> str:

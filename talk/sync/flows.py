@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from talk.dataflow.lint import unsupported_reason
+from talk.dataflow.lint import entity_not_in_api, unsupported_reason
 from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section, Shape
+from talk.sync.keys import is_key, is_reference
 from talk.systems.profile import EntityProfile
 from talk.systems.registry import profile_for, resolve_entity
 
-__all__ = ["EntityGroup", "Flow", "Unnamed", "bind_flows", "connected_flows", "entity_profile",
-           "group_flows", "unnamed_sections"]
+__all__ = ["Competition", "EntityGroup", "Flow", "Unnamed", "bind_flows", "competing_rows",
+           "connected_flows", "entity_profile", "group_flows", "unnamed_sections"]
 
 
 def entity_profile(ref: EntityRef) -> EntityProfile:
@@ -23,14 +24,16 @@ def entity_profile(ref: EntityRef) -> EntityProfile:
 class Flow:
     """One section of one document, with its source and target entity profiles."""
 
-    key: str  # "<document>:<line>", unique across documents
+    key: str  # what the mapping is (see `_mapping_key`), unique across documents
     document: str
     section: Section
     source: EntityProfile
     target: EntityProfile
     rows: tuple[PropertyRow, ...]  # rows that carry values (id rows excluded, decision 15)
-    id_rows: tuple[PropertyRow, ...]
+    id_rows: tuple[PropertyRow, ...]  # rows whose target is the target's own key
     unsupported: str | None  # why this section can create nothing (decision 8), if so
+    path: str = ""  # the document's file: with the line, the stable order of rows
+    references: frozenset[int] = frozenset()  # lines of rows whose target is a reference
 
     @property
     def source_slot(self) -> tuple[str, str]:
@@ -58,9 +61,22 @@ class Flow:
 
 def _unsupported_reason(section: Section, target: EntityProfile) -> str | None:
     """Decision 8, in the words `talk lint` uses for the same section."""
+    missing = entity_not_in_api(section)
+    if missing:
+        return missing
     if section.shape.creates and not target.can_create:
         return f"{section.target.display} cannot be created through the {target.system} API"
     return unsupported_reason(section)
+
+
+def _mapping_key(document: str, source: EntityProfile, target: EntityProfile,
+                 seen: dict[str, int]) -> str:
+    """`<document>:<system>/<entity>><system>/<entity>`: the store keeps what was last synced
+    under this key, so editing a document's prose (which moves every line) loses no state.
+    A second section of one document between the same entities gets `#2`, and so on."""
+    key = f"{document}:{source.system}/{source.name}>{target.system}/{target.name}"
+    seen[key] = seen.get(key, 0) + 1
+    return key if seen[key] == 1 else f"{key}#{seen[key]}"
 
 
 @dataclass(frozen=True)
@@ -99,17 +115,21 @@ def bind_flows(dataflows: Sequence[Dataflow]) -> list[Flow]:
     """One flow per section that names a system on both sides (see `unnamed_sections`)."""
     flows = []
     for dataflow in dataflows:
+        seen: dict[str, int] = {}
         for section in dataflow.unique_sections:
             if _unnamed_side(section) is not None:
                 continue
             source = entity_profile(section.source)
             target = entity_profile(section.target)
-            id_rows = tuple(r for r in section.properties if target.is_id_field(r.target.path))
+            id_rows = tuple(r for r in section.properties if is_key(target, r.target.path))
             rows = tuple(r for r in section.properties if r not in id_rows)
             flows.append(Flow(
-                key=f"{dataflow.name}:{section.line}", document=dataflow.name, section=section,
+                key=_mapping_key(dataflow.name, source, target, seen),
+                document=dataflow.name, section=section,
                 source=source, target=target, rows=rows, id_rows=id_rows,
-                unsupported=_unsupported_reason(section, target),
+                unsupported=_unsupported_reason(section, target), path=dataflow.path,
+                references=frozenset(r.line for r in rows
+                                     if is_reference(target, r.target.path)),
             ))
     return flows
 
@@ -158,3 +178,43 @@ def connected_flows(flows: Sequence[Flow], slots: Iterable[tuple[str, str]]) -> 
                 reached.update((flow.source_slot, flow.target_slot))
                 grown = True
     return [flow for flow in flows if flow.key in chosen]
+
+
+@dataclass(frozen=True)
+class Competition:
+    """Rows that write one target field from different source fields: only one value can
+    stay, so the sync keeps the first row's (document path, then line) and leaves the others
+    out, instead of writing each in turn on every run."""
+
+    field: str  # "<target entity as the first document writes it>.<path>"
+    kept: tuple[str, int]  # (flow key, row line) of the row the sync keeps
+    rows: tuple[tuple[str, int], ...]  # every competing row, the kept one first
+
+    def describe(self, flows: dict[str, Flow]) -> str:
+        """The competing rows in words, saying which one the sync kept."""
+        def where(key: str, line: int) -> str:
+            flow = flows[key]
+            row = next(r for r in flow.rows if r.line == line)
+            return f"{row.source.written} at {flow.document}:{line}"
+
+        others = ", ".join(where(*row) for row in self.rows[1:])
+        return (f"{len(self.rows)} rows write {self.field} from different source fields; "
+                f"the sync keeps {where(*self.kept)} and leaves out {others}")
+
+
+def competing_rows(flows: Sequence[Flow]) -> dict[tuple[str, int], Competition]:
+    """Per (flow key, row line), the competition its row is in (rows in none are absent)."""
+    writers: dict[tuple[str, str, str], list[tuple[Flow, PropertyRow]]] = {}
+    for flow in flows:
+        for row in flow.rows:
+            writers.setdefault((*flow.target_slot, row.target.path), []).append((flow, row))
+    found: dict[tuple[str, int], Competition] = {}
+    for (_, _, path), rows in writers.items():
+        if len({(flow.source_slot, row.source.path) for flow, row in rows}) < 2:
+            continue
+        rows.sort(key=lambda pair: (pair[0].path, pair[1].line, pair[0].section.line))
+        keys = tuple((flow.key, row.line) for flow, row in rows)
+        competition = Competition(f"{rows[0][0].section.target.display}.{path}", keys[0], keys)
+        for key in keys:
+            found[key] = competition
+    return found

@@ -10,7 +10,9 @@ is what a server database would implement for a shared deployment.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 import time
 from abc import ABC, abstractmethod
@@ -21,7 +23,8 @@ from json.encoder import encode_basestring_ascii as _quoted
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ClusterConflict", "Intent", "LinkStore", "Ref", "SqliteLinkStore", "Twin"]
+__all__ = ["ClusterConflict", "Intent", "LinkStore", "Ref", "RunLock", "SqliteLinkStore",
+           "StateError", "StateLocked", "Twin"]
 
 
 @dataclass(frozen=True, order=True)
@@ -42,7 +45,10 @@ class Ref:
 
 @dataclass(frozen=True)
 class Intent:
-    """A create about to be sent: kept until its answer is linked (decision 13)."""
+    """A create about to be sent: kept until its answer is linked or known lost.
+
+    `evidence` names the ids the target held before the create (see `add_evidence`): only a
+    record that is not among them can be the one created."""
 
     id: int
     section: str
@@ -50,6 +56,7 @@ class Intent:
     target_system: str
     target_entity: str
     payload: dict[str, Any]
+    evidence: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,83 @@ class ClusterConflict(Exception):
     """Linking would put two records of one (system, entity) into one cluster."""
 
 
+class StateError(Exception):
+    """The state file cannot be used: one line saying which file and what to do."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{path}: {problem}")
+
+    @classmethod
+    def of(cls, path: str | Path, exc: BaseException) -> StateError:
+        """The reader's words for what SQLite (or the file system) reported."""
+        name = getattr(exc, "sqlite_errorname", "")
+        if name.startswith("SQLITE_FULL"):
+            problem = ("the disk is full (or the state file reached its size limit); free "
+                       "space and run again: the run resumes where it stopped")
+        elif name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+            problem = ("not a talk state file, or a corrupt one; restore it from a backup "
+                       "(moving it away starts over and forgets every link)")
+        elif name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM",
+                              "SQLITE_AUTH")) or isinstance(exc, OSError):
+            problem = ("cannot be opened for reading and writing; check the permissions of "
+                       "the file and its folder")
+        elif name.startswith("SQLITE_BUSY"):
+            problem = "locked by another program for too long; try again"
+        else:
+            problem = f"cannot be used ({name or type(exc).__name__})"
+        return cls(path, problem)
+
+
+class StateLocked(StateError):
+    """Another run holds the state file's lock."""
+
+
+class RunLock:
+    """One run per state file: an OS lock on `<state>.lock`, held for the run.
+
+    The operating system releases it when the holding process ends in any way, `kill -9`
+    included, so a lock left by a killed run never blocks. The file holds the holder's
+    process id, for the message a waiting run gives up with."""
+
+    def __init__(self, state: str | Path, wait: float = 30.0, poll: float = 0.1) -> None:
+        self.path = Path(f"{state}.lock")
+        self.state = str(state)
+        self.wait = wait
+        self.poll = poll
+        self._fd: int | None = None
+
+    def __enter__(self) -> RunLock:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StateError.of(self.state, exc) from None
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                    os.close(fd)
+                    who = f"process {holder}" if holder.isdigit() else "another process"
+                    raise StateLocked(self.state, f"in use by another run ({who}); waited "
+                                      f"{self.wait:g} s; try again when it ends") from None
+                time.sleep(self.poll)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            os.close(self._fd)  # closing releases the lock
+            self._fd = None
+
+
 class LinkStore(ABC):
     """What the engine needs from durable state. All writes happen inside `transaction()`."""
 
@@ -78,6 +162,11 @@ class LinkStore(ABC):
 
     @abstractmethod
     def is_member(self, ref: Ref) -> bool: ...
+
+    @abstractmethod
+    def members_with_id(self, system: str, record_id: str) -> list[Ref]:
+        """The linked records of a system with this id, in any entity (to translate a
+        reference, which names an id but not always its entity)."""
 
     @abstractmethod
     def is_retired(self, ref: Ref) -> bool: ...
@@ -130,7 +219,19 @@ class LinkStore(ABC):
 
     @abstractmethod
     def add_intent(self, section: str, source: Ref, target_system: str, target_entity: str,
-                   payload: dict[str, Any]) -> int: ...
+                   payload: dict[str, Any], evidence: int | None = None) -> int: ...
+
+    @abstractmethod
+    def add_evidence(self, system: str, entity: str, ids: list[str]) -> int:
+        """Remember the ids an entity held before creates into it; returns its number."""
+
+    @abstractmethod
+    def evidence(self, number: int) -> frozenset[str]:
+        """The ids remembered under `number` (empty if pruned)."""
+
+    @abstractmethod
+    def prune_evidence(self) -> None:
+        """Forget evidence that no pending intent refers to."""
 
     @abstractmethod
     def remove_intent(self, intent_id: int) -> None: ...
@@ -138,6 +239,14 @@ class LinkStore(ABC):
     @abstractmethod
     def intents(self) -> list[Intent]:
         """Pending create intents, oldest first."""
+
+    @abstractmethod
+    def refusal(self, key: str) -> tuple[str, str] | None:
+        """The (payload digest, answer) of the last write an API refused under `key`."""
+
+    @abstractmethod
+    def set_refusal(self, key: str, digest: str, message: str) -> None:
+        """Remember a refused write, so the same write is not sent again on every run."""
 
     @abstractmethod
     def add_retry(self, ref: Ref, message: str) -> None:
@@ -208,6 +317,13 @@ CREATE TABLE IF NOT EXISTS intents (
     id INTEGER PRIMARY KEY AUTOINCREMENT, section TEXT NOT NULL, source TEXT NOT NULL,
     target_system TEXT NOT NULL, target_entity TEXT NOT NULL, payload TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS evidence (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, system TEXT NOT NULL, entity TEXT NOT NULL,
+    ids TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS refusals (
+    key TEXT PRIMARY KEY, digest TEXT NOT NULL, message TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS retries (
     ref TEXT PRIMARY KEY, message TEXT NOT NULL
 );
@@ -237,6 +353,12 @@ class SqliteLinkStore(LinkStore):
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        try:
+            self._open()
+        except (sqlite3.Error, OSError) as exc:
+            raise StateError.of(self.path, exc) from None
+
+    def _open(self) -> None:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, isolation_level=None)
@@ -244,6 +366,9 @@ class SqliteLinkStore(LinkStore):
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(intents)")}
+        if "evidence" not in columns:  # a store written before intents carried evidence
+            self._db.execute("ALTER TABLE intents ADD COLUMN evidence INTEGER")
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS run_marks (kind TEXT NOT NULL, "
                          "key TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
         self._depth = 0
@@ -253,7 +378,7 @@ class SqliteLinkStore(LinkStore):
     # Transactions are grouped into one SQLite commit (a commit costs more than the rest of
     # a record's bookkeeping): each is a savepoint inside the open batch, and the batch
     # commits every BATCH_TRANSACTIONS transactions or BATCH_SECONDS, when an intent is
-    # added (it must be durable before its create is sent, decision 13), on flush and on
+    # added (it must be durable before its create is sent), on flush and on
     # close. A crash loses at most the open batch: the same state as a crash before those
     # writes, which the run after it repairs (intents resolve, unsaved syncs recompare).
     BATCH_TRANSACTIONS = 500
@@ -277,8 +402,11 @@ class SqliteLinkStore(LinkStore):
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK TO talk_transaction")
-            self._db.execute("RELEASE talk_transaction")
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK TO talk_transaction")
+                self._db.execute("RELEASE talk_transaction")
+            else:  # SQLite ended it (a full disk does): the batch is gone, report the cause
+                self._batch_started = None
             raise
         else:
             self._db.execute("RELEASE talk_transaction")
@@ -291,8 +419,9 @@ class SqliteLinkStore(LinkStore):
 
     def flush(self) -> None:
         if self._batch_started is not None and not self._depth:
-            self._db.execute("COMMIT")
             self._batch_started = None
+            if self._db.in_transaction:  # else SQLite rolled it back after an error
+                self._db.execute("COMMIT")
 
     def _cluster_id(self, ref: Ref) -> int | None:
         row = self._db.execute(
@@ -309,6 +438,11 @@ class SqliteLinkStore(LinkStore):
 
     def is_member(self, ref: Ref) -> bool:
         return self._cluster_id(ref) is not None
+
+    def members_with_id(self, system: str, record_id: str) -> list[Ref]:
+        rows = self._db.execute("SELECT entity FROM members WHERE system=? AND record_id=? "
+                                "ORDER BY entity", (system, record_id))
+        return [Ref(system, entity, record_id) for (entity,) in rows]
 
     def is_retired(self, ref: Ref) -> bool:
         row = self._db.execute(
@@ -419,14 +553,14 @@ class SqliteLinkStore(LinkStore):
                 (system, entity, cursor))
 
     def add_intent(self, section: str, source: Ref, target_system: str, target_entity: str,
-                   payload: dict[str, Any]) -> int:
+                   payload: dict[str, Any], evidence: int | None = None) -> int:
         with self.transaction():
             cur = self._db.execute(
-                "INSERT INTO intents (section, source, target_system, target_entity, payload) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO intents (section, source, target_system, target_entity, payload, "
+                "evidence) VALUES (?, ?, ?, ?, ?, ?)",
                 (section, _key(source), target_system, target_entity,
-                 json.dumps(payload, sort_keys=True)))
-        self.flush()  # durable before the create is sent (decision 13)
+                 json.dumps(payload, sort_keys=True), evidence))
+        self.flush()  # durable before the create is sent
         return int(cur.lastrowid or 0)
 
     def remove_intent(self, intent_id: int) -> None:
@@ -435,10 +569,36 @@ class SqliteLinkStore(LinkStore):
 
     def intents(self) -> list[Intent]:
         rows = self._db.execute(
-            "SELECT id, section, source, target_system, target_entity, payload "
+            "SELECT id, section, source, target_system, target_entity, payload, evidence "
             "FROM intents ORDER BY id")
-        return [Intent(int(i), s, _ref(src), ts, te, json.loads(p))
-                for i, s, src, ts, te, p in rows]
+        return [Intent(int(i), s, _ref(src), ts, te, json.loads(p), ev)
+                for i, s, src, ts, te, p, ev in rows]
+
+    def add_evidence(self, system: str, entity: str, ids: list[str]) -> int:
+        with self.transaction():
+            cur = self._db.execute(
+                "INSERT INTO evidence (system, entity, ids) VALUES (?, ?, ?)",
+                (system, entity, json.dumps(sorted(ids))))
+        return int(cur.lastrowid or 0)
+
+    def evidence(self, number: int) -> frozenset[str]:
+        row = self._db.execute("SELECT ids FROM evidence WHERE id=?", (number,)).fetchone()
+        return frozenset(json.loads(row[0])) if row else frozenset()
+
+    def prune_evidence(self) -> None:
+        with self.transaction():
+            self._db.execute("DELETE FROM evidence WHERE id NOT IN (SELECT evidence FROM "
+                             "intents WHERE evidence IS NOT NULL)")
+
+    def refusal(self, key: str) -> tuple[str, str] | None:
+        row = self._db.execute("SELECT digest, message FROM refusals WHERE key=?",
+                               (key,)).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    def set_refusal(self, key: str, digest: str, message: str) -> None:
+        with self.transaction():
+            self._db.execute("INSERT OR REPLACE INTO refusals (key, digest, message) "
+                             "VALUES (?, ?, ?)", (key, digest, message))
 
     def add_retry(self, ref: Ref, message: str) -> None:
         with self.transaction():

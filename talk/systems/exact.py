@@ -1,6 +1,8 @@
-"""Exact Online REST v1 (OData): CRM Accounts and Contacts under /api/v1/{division}.
+"""Exact Online REST v1 (OData): every entity set of the REST reference, per division.
 
-Facts from API-NOTES.md section 4: `ID` is an Edm.Guid addressed as `(guid'...')`,
+The entity sets, their keys, methods and typed properties come from Exact's REST
+reference (distilled in talk/profiles/data/exact.json). Facts from the API notes: `ID` is
+an Edm.Guid addressed as `(guid'...')`,
 `Modified`/`Created` are `/Date(ms)/`, lists are `{"d": {"results": [...], "__next": ...}}`
 with 60 rows a page, and changes are read with `$filter=Modified ge datetime'...'`.
 """
@@ -9,7 +11,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 
+from talk.profiles.build import Conventions, describe, entity_profiles
+from talk.profiles.distilled import load
 from talk.systems.profile import ApiStyle, ChangeRead, EntityProfile, FieldType, SystemProfile
 from talk.systems.registry import register
 
@@ -19,60 +24,56 @@ __all__ = [
     "EXACT",
     "PAGE_SIZE",
     "datetime_literal",
+    "key_literal",
     "parse_odata_date",
     "to_odata_date",
 ]
 
 PAGE_SIZE = 60  # rows per page of the standard (non-bulk, non-sync) endpoints
 
-S, B, N, D, G = (FieldType.STRING, FieldType.BOOLEAN, FieldType.INTEGER, FieldType.DATETIME,
-                 FieldType.GUID)
-
-ACCOUNT_FIELDS: dict[str, FieldType] = {
-    "ID": G, "Code": S, "Name": S, "Email": S, "Phone": S, "Website": S, "AddressLine1": S,
-    "City": S, "Postcode": S, "Country": S, "Status": S, "IsSupplier": B, "IsSales": B,
-    "Division": N, "Created": D, "Modified": D,
-}
-
-CONTACT_FIELDS: dict[str, FieldType] = {
-    "ID": G, "Account": G, "AccountName": S, "FirstName": S, "LastName": S, "FullName": S,
-    "Email": S, "BusinessEmail": S, "Phone": S, "JobTitleDescription": S, "IsMainContact": B,
-    "Division": N, "Created": D, "Modified": D,
-}
-
-
-def _entity(name: str, resource: str, fields: dict[str, FieldType],
-            required: tuple[tuple[str, ...], ...] = ()) -> EntityProfile:
-    return EntityProfile(
-        system="exact",
-        name=name,
-        resource=resource,
-        id_field="ID",
-        modified_field="Modified",
-        change_read=ChangeRead.MODIFIED_FILTER,
-        list_key="d.results",  # dotted: the OData v2 envelope
-        field_types=fields,
-        required_on_create=required,
-        can_delete=True,
-    )
-
+# Every entity set of the division API, from the distilled REST reference
+# (talk/profiles/data/exact.json, `talk profile import`): its URI, methods, key and typed
+# properties. Sets outside /api/v1/{division}/ (beta, current/Me, system/Users) are not
+# served below a division's base URL and are left out.
+_DATA = load("exact")
+_CONVENTIONS = Conventions(
+    system="exact",
+    modified_fields=("Modified",),
+    change_read=ChangeRead.MODIFIED_FILTER,
+    # Hand-knowledge: the reference has no required flags; Name is the one documented
+    # mandatory field of an Account (Exact's "Accounts" documentation page).
+    required={"Accounts": (("Name",),)},
+    keep=lambda entity: not str(entity["collection"]).startswith("/"),
+)
+_ENTITIES = entity_profiles(_DATA, _CONVENTIONS)
+ACCOUNT_FIELDS: dict[str, FieldType] = dict(_ENTITIES["Accounts"].field_types)
+CONTACT_FIELDS: dict[str, FieldType] = dict(_ENTITIES["Contacts"].field_types)
 
 EXACT = register(SystemProfile(
     key="exact",
     display_name="Exact Online",
     style=ApiStyle.EXACT,
-    entities={
-        # Decision 2: Name is the one documented mandatory field of an Account.
-        "Accounts": _entity("Accounts", "crm/Accounts", ACCOUNT_FIELDS, (("Name",),)),
-        "Contacts": _entity("Contacts", "crm/Contacts", CONTACT_FIELDS),
-    },
+    entities=_ENTITIES,
     aliases=("Exact Online", "Exact"),
+    description=describe(_DATA),
+    assumed=tuple(_DATA["assumed"]),
 ))
 
 
 # -- Exact's value formats, shared by the emulator and the connector ----------------------
 
 _DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
+
+
+def key_literal(entity: EntityProfile, record: dict[str, Any]) -> str:
+    """A record's key as OData v2 writes it in a URL: `guid'...'`, `42` or `'code'`."""
+    value = record.get(entity.id_field)
+    key_type = entity.field_type(entity.id_field)
+    if key_type is FieldType.GUID or key_type is None:
+        return f"guid'{value}'"
+    if key_type is FieldType.INTEGER:
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def to_odata_date(moment: datetime) -> str:

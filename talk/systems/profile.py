@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 __all__ = ["ApiStyle", "ChangeRead", "EntityProfile", "FieldType", "SystemProfile"]
 
@@ -17,6 +18,7 @@ class ApiStyle(StrEnum):
     KEAP = "keap"
     WEBCRM = "webcrm"
     EXACT = "exact"
+    DESCRIBED = "described"  # served as a distilled description says (talk.profiles)
     GENERIC = "generic"
 
 
@@ -62,6 +64,19 @@ class EntityProfile:
     can_update: bool = True
     can_delete: bool = False
     generic: bool = False  # true when the system has no dedicated profile for this entity
+    can_read: bool = True  # the API lists (and reads) this entity
+    # Why the API cannot serve this entity at all (its description has no such name).
+    unsupported: str | None = None
+    read_only: frozenset[str] = frozenset()  # fields no write may set (the server's)
+    create_only: frozenset[str] = frozenset()  # fields a create may set, an update not
+    update_only: frozenset[str] = frozenset()  # fields an update may set, a create not
+    source: str = ""  # where this entity's facts come from (description, section, hand)
+    # From a distilled description (talk.profiles): the rest of its facts.
+    record_path: str | None = None  # "customer/{id}", "crm/Accounts(guid'{ID}')"
+    record_key: str | None = None  # envelope of a single record: "value", "data", "d"
+    paging: str | None = None  # "from_count", "offset_limit", "odata_next", ...
+    update_method: str = "PUT"
+    properties: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def field_type(self, path: str) -> FieldType | None:
         """The API's own type of a (dotted) field, if the profile knows it."""
@@ -70,6 +85,13 @@ class EntityProfile:
     def is_id_field(self, path: str) -> bool:
         """Decision 15: `id`, `Id`, `ID` or the profile's own id field name the link."""
         return path in {"id", "Id", "ID", self.id_field}
+
+    def not_writable(self, path: str, *, creating: bool) -> bool:
+        """Whether the API ignores or refuses a write of this (top-level) field."""
+        name = path.split(".")[0]
+        if name in self.read_only:
+            return True
+        return name in (self.update_only if creating else self.create_only)
 
     def missing_required(self, present: set[str]) -> list[tuple[str, ...]]:
         """The required groups of which no member is in `present` (top-level field names)."""
@@ -85,3 +107,7 @@ class SystemProfile:
     entities: Mapping[str, EntityProfile]  # by canonical name
     aliases: tuple[str, ...] = ()
     generic: bool = False
+    # The published description this profile was checked against ("" when none).
+    description: str = ""
+    # What the emulation assumes where the description is silent.
+    assumed: tuple[str, ...] = ()

@@ -6,6 +6,7 @@ name it does not know.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 
 from talk.systems.keys import system_key
@@ -22,7 +23,8 @@ __all__ = [
 
 _PROFILES: dict[str, SystemProfile] = {}
 # Modules that define (and `register`) the dedicated profiles; imported on first use.
-_BUILTIN = ("talk.systems.keap", "talk.systems.webcrm", "talk.systems.exact")
+_BUILTIN = ("talk.systems.keap", "talk.systems.webcrm", "talk.systems.exact",
+            "talk.systems.described")
 _loaded = False
 
 
@@ -47,7 +49,20 @@ def known_profiles() -> list[SystemProfile]:
 
 def register(profile: SystemProfile) -> SystemProfile:
     _PROFILES[profile.key] = profile
+    _INDEX.pop(profile.key, None)
     return profile
+
+
+# Document spellings of entity names that no plural/singular form reaches, per system key:
+# the small committed alias table (`difi Enheter` is Enhetsregisteret's `enheter`).
+ENTITY_ALIASES: dict[str, dict[str, str]] = {
+    "exact": {"salesorder lines": "SalesOrderLines", "vat codes": "VATCodes"},
+    "webcrm": {"quotationline": "QuotationLines", "quotation lines": "QuotationLines"},
+    "tripletex": {"orderline": "order/orderline", "order line": "order/orderline"},
+    "businesscentral": {"salesorderlines": "salesOrderLines", "salesorders": "salesOrders"},
+    "shopify": {"inventoryitem": "inventory_items", "sesamproduct": "products"},
+}
+_INDEX: dict[str, tuple[int, dict[str, EntityProfile]]] = {}
 
 
 def profile_for(name: str) -> SystemProfile:
@@ -62,8 +77,14 @@ def profile_for(name: str) -> SystemProfile:
 
 
 def _forms(name: str) -> set[str]:
-    """Lower-case singular and plural forms of an entity name, qualifier dropped."""
+    """Lower-case singular and plural forms of an entity name, qualifier dropped, with and
+    without spaces, hyphens and underscores (`Sales Order Lines` is `salesorderlines`)."""
     base = name.split(" (")[0].strip().lower()
+    squeezed = "".join(ch for ch in base if ch.isalnum() or ch == "/")
+    return _inflections(base) | _inflections(squeezed)
+
+
+def _inflections(base: str) -> set[str]:
     forms = {base}
     if base.endswith("ies"):
         forms.add(base[:-3] + "y")
@@ -93,25 +114,55 @@ def generic_entity(system: str, name: str) -> EntityProfile:
     )
 
 
-def resolve_entity(profile: SystemProfile, name: str) -> EntityProfile:
-    """`Companies`, `Company`, `companies` all find Keap's Companies."""
-    wanted = _forms(name)
+def _index(profile: SystemProfile) -> dict[str, EntityProfile]:
+    """Every form of every entity name of a profile -> the entity (first name wins)."""
+    cached = _INDEX.get(profile.key)
+    if cached is not None and cached[0] == id(profile):
+        return cached[1]
+    index: dict[str, EntityProfile] = {}
     for entity in profile.entities.values():
-        if _forms(entity.name) & wanted:
-            return entity
-    return generic_entity(profile.key, name)
+        for form in sorted(_forms(entity.name)):
+            index.setdefault(form, entity)
+    for alias, target in ENTITY_ALIASES.get(profile.key, {}).items():
+        if target in profile.entities:
+            for form in _forms(alias):
+                index.setdefault(form, profile.entities[target])
+    _INDEX[profile.key] = (id(profile), index)
+    return index
+
+
+def resolve_entity(profile: SystemProfile, name: str) -> EntityProfile:
+    """`Companies`, `Company`, `companies` all find Keap's Companies.
+
+    A name that a profile built from an API description does not have is not emulated
+    generically: it comes back `unsupported`, saying so.
+    """
+    index = _index(profile)
+    for form in sorted(_forms(name)):
+        if form in index:
+            return index[form]
+    entity = generic_entity(profile.key, name)
+    if profile.generic or not profile.description:
+        return entity
+    reason = (f"{profile.display_name} has no entity {entity.name!r}: "
+              f"{profile.description} does not describe it")
+    return dataclasses.replace(entity, generic=False, unsupported=reason, can_create=False,
+                               can_update=False, can_read=False)
 
 
 _EMULATED_API = {
     ApiStyle.KEAP: "Keap REST v1 emulator",
     ApiStyle.WEBCRM: "WebCRM REST v1 emulator",
     ApiStyle.EXACT: "Exact Online REST v1 (OData) emulator",
+    ApiStyle.DESCRIBED: "emulator from its API description",
 }
 
 
 def emulation_note(name: str) -> str:
-    """What a system is checked against, for reports: its own API, or the generic one."""
+    """What a system is checked against, for reports: its own API (and the description
+    and version it was checked against), or the generic one."""
     profile = profile_for(name)
     if profile.generic:
         return "generic JSON REST emulation (no dedicated profile)"
-    return _EMULATED_API.get(profile.style, f"{profile.style} emulator")
+    note = _EMULATED_API.get(profile.style, f"{profile.style} emulator")
+    return f"{note}, {profile.description}" if profile.description else note

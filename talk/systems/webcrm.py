@@ -1,4 +1,4 @@
-"""WebCRM REST v1: Organisations, Persons, Opportunities, Products and Users.
+"""WebCRM REST v1: every entity of the v1 Swagger description.
 
 Facts from API-NOTES.md section 3 and the v1 Swagger description: int32 ids named
 `<Prefix>Id`, PascalCase fields prefixed by the entity (`OrganisationName`),
@@ -11,9 +11,12 @@ and compared (decision 10), although their records carry an `UpdatedAt` stamp.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
-from talk.systems.profile import ApiStyle, ChangeRead, EntityProfile, FieldType, SystemProfile
+from talk.profiles.build import Conventions, describe, entity_profiles
+from talk.profiles.distilled import load
+from talk.systems.profile import ApiStyle, ChangeRead, EntityProfile, SystemProfile
 from talk.systems.registry import register
 from talk.systems.timestamps import parse_iso_timestamp
 
@@ -30,121 +33,50 @@ DEFAULT_SIZE = 50  # rows a page holds when `Size` is not sent (not documented; 
 MAX_SIZE = 1000  # the description's maximum for `Size`
 MAX_PAGE = 1_000_000
 
-STR, INT, NUM = FieldType.STRING, FieldType.INTEGER, FieldType.NUMBER
-BOOL, DATE = FieldType.BOOLEAN, FieldType.DATETIME
+# Every top-level entity of the v1 description, from the distilled Swagger description
+# (talk/profiles/data/webcrm.json, `talk profile import`): paths, `<Prefix>Id` keys, which
+# of POST, PUT and DELETE exist, typed DTO properties. Sub-resources (`/Persons/Hooks`,
+# `/Organisations/LinkedData`, `/Users/AllActive`) are not entities of the documents.
+_DATA = load("webcrm")
+_CONVENTIONS = Conventions(
+    system="webcrm",
+    modified_fields=(),  # set per entity below: `<Prefix>UpdatedAt`
+    # Decision 2 (hand-knowledge kept): the DTOs require only the id, which is assigned.
+    keep=lambda entity: "/" not in str(entity["collection"]),
+)
 
 
-def _fields(prefix: str, types: dict[FieldType, str],
-            families: dict[str, tuple[FieldType, int]]) -> dict[str, FieldType]:
-    """The DTO's fields: space-separated suffixes per type, plus numbered families."""
-    fields: dict[str, FieldType] = {}
-    for field_type, names in types.items():
-        for name in names.split():
-            fields[prefix + name] = field_type
-    for stem, (field_type, count) in families.items():
-        for number in range(1, count + 1):
-            fields[f"{prefix}{stem}{number}"] = field_type
-    return fields
+def _webcrm_entity(entity: EntityProfile) -> EntityProfile:
+    """The `<Prefix>UpdatedAt` stamp; changes read by `FindByUpdateDates` where the
+    description offers it (Organisations only), else in full (decision 10)."""
+    prefix = entity.id_field.removesuffix("Id")
+    stamp = f"{prefix}UpdatedAt"
+    modified = stamp if stamp in entity.field_types else None
+    read = ChangeRead.UPDATE_DATES if entity.name == "Organisations" else ChangeRead.FULL
+    return dataclasses.replace(entity, modified_field=modified, change_read=read,
+                               list_key=None, required_on_create=())
 
 
-_CUSTOM = {"Plus": (STR, 20), "Custom": (STR, 15)}
-
-ORGANISATION_FIELDS = _fields("Organisation", {
-    STR: "Address Alert City Comment CompareName Country CreatedBy DivisionName Domain Fax Gps "
-         "ImageFileExtension Industry LastItemType MarketDataId Name History OverlayUrl "
-         "PostCode State Status Telephone TelephoneSearch Type UpdatedBy VatCountry VatGroup "
-         "VatNumber VatStatus Www Memo",
-    INT: "ApprovalStatus Id MarketDataProviderId OutlookSync Owner Owner2 ReportTemp Sla "
-         "TerritoryId",
-    DATE: "CreatedAt LastDisplayedAt LastItemUpdatedAt UpdatedAt VatVerifiedAt",
-    BOOL: "NoAds",
-}, {"ExtraCustom": (STR, 8), "XMemo": (STR, 2), "XText": (STR, 8), "XInt": (INT, 8),
-    "XDate": (DATE, 2), **_CUSTOM})
-
-PERSON_FIELDS = _fields("Person", {
-    STR: "CampaignPassword Comment CreatedBy DirectPhone Email Email2 FirstName "
-         "ImageFileExtension LastName LoginLog MarketDateId MemberNumber MemberPassword "
-         "MiddleName MobilePhone Name History Password Salutation Skype Status "
-         "TelephoneSearch Title UpdatedBy Memo",
-    INT: "CampaignWrongPasswordCount Id MemberGroupId MemberLanguageId MemberStatusId "
-         "MemberWrongPasswordCount OrganisationId SortOrder SupportLanguageId",
-    DATE: "Birthday CreatedAt LastLoginDateTime MemberStartDate UpdatedAt",
-    BOOL: "BlockMassEmail BlockMassEmail2 EmailBounces Email2Bounces",
-}, {"CheckMark": (BOOL, 10), **_CUSTOM})
-
-OPPORTUNITY_FIELDS = _fields("Opportunity", {
-    STR: "Comment CreatedBy CurrencyName Description ErpId ErpReadOnly ErpStatus History "
-         "LevelText Lost1 Lost2 Lost3 Note Number Product Search1 Search2 SpentTime "
-         "UpdatedBy Memo",
-    INT: "AssignedTo AssignedTo2 Id Level OrganisationId Percent PersonId ProductId "
-         "QuotationLanguageId UserGroupId WinPercent WinPercent2",
-    NUM: "Discount OrderGmValue OrderValue",
-    DATE: "CreatedAt ErpSyncDateTime LostDate NextFollowUp OrderDate UpdatedAt",
-    BOOL: "WinYesNo",
-}, {"GmRevenue": (NUM, 12), "Revenue": (NUM, 12), **_CUSTOM})
-
-PRODUCT_FIELDS = _fields("Product", {
-    STR: "Combined Comment CreatedBy History StockStatus UpdatedBy VatCode Memo",
-    INT: "Id OrganisationId PersonId ProductYear SortOrder",
-    NUM: "CostPrice Discount ListPrice Price Quantity",
-    DATE: "CreatedAt UpdatedAt",
-}, _CUSTOM)
-
-USER_FIELDS = _fields("User", {
-    STR: "AddressFormat AdvancedGroups AuthenticationCode BccEmail BccMode BccTag BudgetNote "
-         "CalendarColorScheme CreatedBy CurrencyName DateFormat DecimalPoint Email Initials "
-         "IntegrationId IpRestrict LoginLog LoginName MobilePhone Name Password "
-         "PhoneParameters SoftCall SupportCaseNotificationType SupportCaseStatus "
-         "SynchronizationMode Telephone Territories Ticket TimeFormat Title UpdatedBy Memo",
-    INT: "AccessId AccessLevel DefaultSupportCaseChannel DefaultMemberGroupId "
-         "DefaultOpportunity2ndResponsible DefaultOrganisation2ndResponsible GmtDifference "
-         "GroupId Id LanguageId LoginCount SmsLogin WrongPasswordCount",
-    DATE: "CreatedAt LastLoginDateTime LastTryDateTime PasswordUpdatedAt "
-          "SupportCaseExpirationDateTime SupportCaseLatest TicketExpirationDateTime UpdatedAt",
-    BOOL: "IsRestApiEnabled IsSpellCheckerEnabled IsSupportCaseAvailableStatusEnabled "
-          "PasswordInUrl",
-}, {"Custom": (STR, 15)})
+_ENTITIES = {name: _webcrm_entity(entity)
+             for name, entity in entity_profiles(_DATA, _CONVENTIONS).items()}
+ORGANISATION_FIELDS = dict(_ENTITIES["Organisations"].field_types)
+PERSON_FIELDS = dict(_ENTITIES["Persons"].field_types)
+OPPORTUNITY_FIELDS = dict(_ENTITIES["Opportunities"].field_types)
+PRODUCT_FIELDS = dict(_ENTITIES["Products"].field_types)
+USER_FIELDS = dict(_ENTITIES["Users"].field_types)
 
 # Entity name -> field prefix (`OrganisationId`, `OrganisationUpdatedAt`, ...).
-PREFIXES: dict[str, str] = {
-    "Organisations": "Organisation",
-    "Persons": "Person",
-    "Opportunities": "Opportunity",
-    "Products": "Product",
-    "Users": "User",
-}
-
-
-def _entity(name: str, fields: dict[str, FieldType], change_read: ChangeRead,
-            can_delete: bool = False) -> EntityProfile:
-    prefix = PREFIXES[name]
-    return EntityProfile(
-        system="webcrm",
-        name=name,
-        resource=name,
-        id_field=f"{prefix}Id",
-        modified_field=f"{prefix}UpdatedAt",
-        change_read=change_read,
-        list_key=None,  # bare arrays
-        field_types=fields,
-        required_on_create=(),  # decision 2: the DTOs require only the id, which is assigned
-        can_delete=can_delete,
-    )
-
+PREFIXES: dict[str, str] = {name: entity.id_field.removesuffix("Id")
+                            for name, entity in _ENTITIES.items()}
 
 WEBCRM = register(SystemProfile(
     key="webcrm",
     display_name="WebCRM",
     style=ApiStyle.WEBCRM,
-    entities={
-        "Organisations": _entity("Organisations", ORGANISATION_FIELDS,
-                                 ChangeRead.UPDATE_DATES),
-        "Persons": _entity("Persons", PERSON_FIELDS, ChangeRead.FULL),
-        "Opportunities": _entity("Opportunities", OPPORTUNITY_FIELDS, ChangeRead.FULL),
-        "Products": _entity("Products", PRODUCT_FIELDS, ChangeRead.FULL, can_delete=True),
-        "Users": _entity("Users", USER_FIELDS, ChangeRead.FULL),
-    },
+    entities=_ENTITIES,
     aliases=("Webcrm", "WebCRM"),
+    description=describe(_DATA),
+    assumed=tuple(_DATA["assumed"]),
 ))
 
 

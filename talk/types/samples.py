@@ -9,6 +9,10 @@ it, the target field's type: a "string" row into a number field gets a numeric t
 under an "integer" row), the documented type wins, so the value sent always passes its
 check. Hard strings (quotes, pipes, unicode, HTML-like text) go only where the value is a
 string at both ends and on the way (an end whose type no profile knows counts as text).
+
+One source field often feeds several rows (a "string" row and an "integer" row from the
+same field): `fitting_sample` picks the one value every row can carry, and says which rows
+no value can serve, so that the generator never fails on a document and lint can tell.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ import hashlib
 import math
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -25,10 +30,11 @@ from typing import Any
 
 from talk.dataflow.model import DataType, TypeKind
 from talk.systems.profile import FieldType
+from talk.types.coerce import CoercionError, to_field, to_target
 from talk.types.dates import parse_datetime
 from talk.types.numbers import as_decimal, decimal_to_number, number_text, parse_number
 
-__all__ = ["HARD_FRAGMENTS", "edited_value", "sample_value"]
+__all__ = ["HARD_FRAGMENTS", "Fit", "RowEnd", "edited_value", "fitting_sample", "sample_value"]
 
 HARD_FRAGMENTS = (
     "O'Brien & \"Sons\"",
@@ -78,6 +84,56 @@ def sample_value(seed: str, field_type: FieldType | None, dtype: DataType, *,
         kind = _Kind.HARD_TEXT
     value = _make(kind, seed)
     return _as_text(value) if as_text else value
+
+
+@dataclass(frozen=True)
+class RowEnd:
+    """What one row that reads the source field does with it: its type and target field."""
+
+    dtype: DataType
+    target_field_type: FieldType | None = None
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The sample chosen for a source field, and the rows (by index) it cannot serve."""
+
+    value: object
+    unfit: tuple[int, ...] = ()
+
+
+def _serves(value: object, row: RowEnd) -> bool:
+    """Whether the value, and an edit of it, become the row's documented type and then
+    what its target field holds."""
+    try:
+        for candidate in (value, edited_value(value, "fit")):
+            to_field(to_target(candidate, row.dtype), row.target_field_type)
+    except CoercionError:
+        return False
+    return True
+
+
+def fitting_sample(seed: str, field_type: FieldType | None, rows: Sequence[RowEnd], *,
+                   hard: bool = False) -> Fit:
+    """A value of the source field that every row reading it can carry to its target.
+
+    The first row's own sample comes first (a field read by one row gets exactly
+    `sample_value`); then each other row's, so a "string" row and an "integer" row of one
+    field get a numeric text. Where none serves all, the one serving most rows is kept."""
+    best: Fit | None = None
+    candidates = [sample_value(seed, field_type, row.dtype, hard=hard and index == 0,
+                               target_field_type=row.target_field_type)
+                  for index, row in enumerate(rows)]
+    if len(rows) > 1:  # 0 or 1 is a number, a boolean and a text at once
+        flag = _make(_Kind.FLAG, seed)
+        candidates.append(_as_text(flag) if field_type in (None, FieldType.STRING) else flag)
+    for value in candidates:
+        unfit = tuple(i for i, other in enumerate(rows) if not _serves(value, other))
+        if not unfit:
+            return Fit(value)
+        if best is None or len(unfit) < len(best.unfit):
+            best = Fit(value, unfit)
+    return best if best is not None else Fit(None)
 
 
 def _as_text(value: object) -> object:

@@ -11,8 +11,11 @@ from talk.systems.registry import emulation_note
 
 def test_systems_without_a_profile_are_named_generic() -> None:
     assert emulation_note("Customcrm") == "generic JSON REST emulation (no dedicated profile)"
-    assert emulation_note("Exact Online") == "Exact Online REST v1 (OData) emulator"
-    assert emulation_note("Webcrm") == "WebCRM REST v1 emulator"
+    assert emulation_note("Exact Online") == (
+        "Exact Online REST v1 (OData) emulator, Exact Online REST API reference 2022-03 "
+        "(exact-online-rest-2022.metadata.json)")
+    assert emulation_note("Webcrm") == ("WebCRM REST v1 emulator, webCRM REST API v1 "
+                                        "(webcrm-v1.swagger.json)")
 
 
 def test_the_document_page_and_results_file_carry_the_emulation(tmp_path: Path) -> None:

@@ -44,3 +44,10 @@ def dataflow(name: str, source: str, target: str, *sections: str) -> Dataflow:
         "Introduction", "------------", "", "A document written for a test.", "",
         *sections])
     return parse_text(text, f"{name}.rst")
+
+
+def one_section(name: str, source: str, target: str, rows: Sequence[tuple[str, str, str]],
+                merge: Sequence[tuple[str, str]] = ()) -> list[Dataflow]:
+    """The documents of a test that needs one section: one document `name` holding it."""
+    return [dataflow(name, source.split()[0], target.split()[0],
+                     section(source, target, rows, merge))]

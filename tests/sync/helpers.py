@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 from talk.dataflow import parse_file, parse_text
 from talk.dataflow.model import Dataflow
-from talk.emulator.base import Emulator, HttpRequest, HttpResponse
+from talk.emulator.base import DroppedAfterWrite, Emulator, HttpRequest, HttpResponse
 from talk.sync.emulated import EmulatedSystems
 from talk.sync.engine import SyncEngine
 from talk.sync.report import RunReport
@@ -48,31 +48,22 @@ class Killed(BaseException):
 
 
 @contextmanager
-def kill_at_write(systems: EmulatedSystems, store: SqliteLinkStore, number: int, *,
-                  after_apply: bool) -> Iterator[list[int]]:
-    """Kill the run at the `number`-th write request (1-based) across all systems: before
-    the request reaches the server, or after the server applied it (answer never seen).
-
-    A killed process runs no `finally` and commits nothing: from the kill on, the store's
-    flush does nothing, and `reopen` drops its connection uncommitted."""
+def at_write(systems: EmulatedSystems, number: int,
+             fault: Callable[[HttpRequest, Callable[[HttpRequest], HttpResponse]], HttpResponse],
+             methods: Collection[str] = ("POST", "PUT", "PATCH", "DELETE")) -> Iterator[list[int]]:
+    """Let `fault(request, original)` answer the `number`-th (1-based) write request across
+    all systems whose method is in `methods`; every other request is served as usual."""
     seen = [0]
     originals: dict[str, Callable[[HttpRequest], HttpResponse]] = {}
-
-    def kill(message: str) -> Killed:
-        store.flush = lambda: None  # type: ignore[method-assign]
-        return Killed(message)
 
     def wrap(emulator: Emulator) -> Callable[[HttpRequest], HttpResponse]:
         original = emulator.handle
 
         def handle(request: HttpRequest) -> HttpResponse:
-            if request.method.upper() in {"POST", "PUT", "PATCH", "DELETE"}:
+            if request.method.upper() in methods:
                 seen[0] += 1
                 if seen[0] == number:
-                    if not after_apply:
-                        raise kill(f"killed before write {number}")
-                    original(request)
-                    raise kill(f"killed after write {number} was applied")
+                    return fault(request, original)
             return original(request)
 
         return handle
@@ -85,6 +76,36 @@ def kill_at_write(systems: EmulatedSystems, store: SqliteLinkStore, number: int,
     finally:
         for key, emulator in systems.emulators.items():
             emulator.handle = originals[key]  # type: ignore[method-assign]
+
+
+def kill_at_write(systems: EmulatedSystems, store: SqliteLinkStore, number: int, *,
+                  after_apply: bool) -> AbstractContextManager[list[int]]:
+    """Kill the run at the `number`-th write request (1-based) across all systems: before
+    the request reaches the server, or after the server applied it (answer never seen).
+
+    A killed process runs no `finally` and commits nothing: from the kill on, the store's
+    flush does nothing, and `reopen` drops its connection uncommitted."""
+
+    def kill(request: HttpRequest, original: Callable[[HttpRequest], HttpResponse]
+             ) -> HttpResponse:
+        if after_apply:
+            original(request)
+        store.flush = lambda: None  # type: ignore[method-assign]
+        raise Killed(f"killed {'after' if after_apply else 'before'} write {number}")
+
+    return at_write(systems, number, kill)
+
+
+def lose_answer_of_create(systems: EmulatedSystems, number: int
+                          ) -> AbstractContextManager[list[int]]:
+    """The `number`-th create across all systems is applied, and its answer lost."""
+
+    def drop(request: HttpRequest, original: Callable[[HttpRequest], HttpResponse]
+             ) -> HttpResponse:
+        original(request)
+        raise DroppedAfterWrite(request.url)
+
+    return at_write(systems, number, drop, methods=("POST",))
 
 
 def run_sync(dataflows: Sequence[Dataflow], systems: EmulatedSystems,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from talk.sync.emulated import EmulatedSystems
 from talk.sync.store import Ref, SqliteLinkStore
 
-from .documents import dataflow, section
+from .documents import one_section
 from .helpers import run_sync
 
 
@@ -16,9 +16,8 @@ def _by(records: list[dict[str, object]], key: str) -> dict[object, dict[str, ob
 def test_a_target_condition_is_honoured_like_a_source_condition() -> None:
     rows = [("name", "name", '"string"'),
             ("phone", "Number (Dependant on having Mobile in Type)", '"string"')]
-    documents = [dataflow("wave-zendesk", "Wave", "Zendesk",
-                          section("Wave Customer", "Zendesk Users", rows,
-                                  merge=[("email", "email")]))]
+    documents = one_section("wave-zendesk", "Wave Customer", "Zendesk Users", rows,
+                            merge=[("email", "email")])
     store = SqliteLinkStore(":memory:")
     with EmulatedSystems(documents) as systems:
         wave, zendesk = systems.emulator("Wave"), systems.emulator("Zendesk")
@@ -41,8 +40,7 @@ def test_a_target_condition_is_honoured_like_a_source_condition() -> None:
 
 def test_one_instant_written_two_ways_is_no_edit() -> None:
     rows = [("changed", "changed_at", '"string"')]
-    documents = [dataflow("wave-zendesk", "Wave", "Zendesk",
-                          section("Wave Customer", "Zendesk Users", rows))]
+    documents = one_section("wave-zendesk", "Wave Customer", "Zendesk Users", rows)
     store = SqliteLinkStore(":memory:")
     with EmulatedSystems(documents) as systems:
         wave, zendesk = systems.emulator("Wave"), systems.emulator("Zendesk")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from talk.dataflow.model import Dataflow
 from talk.emulator.base import Clock
 from talk.sync.emulated import EmulatedSystems
@@ -17,7 +19,7 @@ from talk.sync.engine import SyncEngine
 from talk.sync.flows import bind_flows, connected_flows
 from talk.sync.store import Ref, SqliteLinkStore
 
-from .helpers import document, run_sync, snapshot, with_row
+from .helpers import Killed, document, kill_at_write, reopen, run_sync, snapshot, with_row
 
 
 def _chain() -> list[Dataflow]:
@@ -75,8 +77,9 @@ def test_an_intent_outside_the_reach_waits_for_a_run_that_reaches_it(tmp_path: P
     store = SqliteLinkStore(tmp_path / "state.db")
     with EmulatedSystems(documents) as systems:
         systems.emulator("Keap").seed("Companies", {"company_name": "Acme AS"})
-        systems.emulator("WebCRM").drop_after_write("/Organisations", n=1, method="POST")
-        assert run_sync(documents, systems, store).failed == 1
+        with kill_at_write(systems, store, 1, after_apply=True), pytest.raises(Killed):
+            run_sync(documents, systems, store)  # the create applied, its answer never seen
+        store = reopen(store)
         assert store.counts()["intents"] == 1
 
         elsewhere = SyncEngine(documents, systems.connectors, store,

@@ -1,0 +1,161 @@
+"""Defects of property rows that only show against the rest of the document, or of the
+documents given together: rows competing for one target field, conditions with an empty
+path or value, a type that is no known type, one source field no sample value can serve.
+
+The harness uses `competing_rows` for the checklist items of those rows, so a failed item
+and the lint warning name the same lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import get_close_matches
+
+from talk.dataflow.model import (
+    BracketCondition,
+    Dataflow,
+    Finding,
+    MergeCriterion,
+    PropertyRow,
+    Section,
+    TypeKind,
+)
+from talk.systems.registry import profile_for, resolve_entity
+
+__all__ = ["RowPlace", "competing_rows", "competition_findings", "row_findings"]
+
+KNOWN_TYPES = tuple(f'"{kind.value}"' for kind in TypeKind
+                    if kind not in (TypeKind.NOT_APPLICABLE, TypeKind.EXPRESSION))
+KNOWN_EXPRESSIONS = ("datetime-format",)
+_SINGLE_WORD = re.compile(r'^"?[\w-]+"?$')
+_EXPRESSION_HEAD = re.compile(r'^"(?P<name>[^"]*)"\s*,')
+
+
+@dataclass(frozen=True)
+class RowPlace:
+    """A property row with its document and section: where a tester finds it."""
+
+    dataflow: Dataflow
+    section: Section
+    row: PropertyRow
+
+    def shown(self, other_documents: bool) -> str:
+        where = f"{self.dataflow.path} line {self.row.line}" if other_documents \
+            else f"line {self.row.line}"
+        return f"{where} ({self.row.source.path} -> {self.row.target.path})"
+
+
+def _condition_of(row: PropertyRow) -> BracketCondition | None:
+    return row.source.condition or row.target.condition
+
+
+def _exclusive(a: PropertyRow, b: PropertyRow) -> bool:
+    """Rows whose conditions can never hold together (same path, different values)."""
+    first, second = _condition_of(a), _condition_of(b)
+    if first is None or second is None or not (first.understood and second.understood):
+        return False
+    return first.path == second.path and first.value != second.value
+
+
+def _entity_name(system: str, entity: str) -> str:
+    return resolve_entity(profile_for(system), entity).name
+
+
+def _is_id(section: Section, row: PropertyRow) -> bool:
+    target = resolve_entity(profile_for(section.target.system), section.target.entity)
+    return target.is_id_field(row.target.path)
+
+
+def competing_rows(dataflows: Sequence[Dataflow]) -> dict[int, list[RowPlace]]:
+    """Rows writing one target field (system, entity, path) from different sources, by
+    `id()` of each such row: the row itself first, then its competitors in document order.
+    Id rows name a link and write nothing; rows whose conditions exclude each other never
+    meet; a section naming no system has no target to write."""
+    groups: dict[tuple[str, str, str], list[RowPlace]] = {}
+    for dataflow in dataflows:
+        for section in dataflow.unique_sections:
+            target = section.target
+            if not target.system_key or not section.source.system_key:
+                continue
+            entity = _entity_name(target.system, target.entity)
+            for row in section.properties:
+                if row.target.path and not _is_id(section, row):
+                    key = (target.system_key, entity, row.target.path)
+                    groups.setdefault(key, []).append(RowPlace(dataflow, section, row))
+    found: dict[int, list[RowPlace]] = {}
+    for places in groups.values():
+        for place in places:
+            source = _source_of(place)
+            rivals = [other for other in places if other is not place
+                      and _source_of(other) != source
+                      and not _exclusive(place.row, other.row)]
+            if rivals:
+                found[id(place.row)] = [place, *rivals]
+    return found
+
+
+def _source_of(place: RowPlace) -> tuple[str, str, str]:
+    source = place.section.source
+    return (source.system_key, _entity_name(source.system, source.entity),
+            place.row.source.path)
+
+
+def competition_findings(dataflows: Sequence[Dataflow]) -> dict[str, list[Finding]]:
+    """One warning per competing row, by document path, naming every row involved."""
+    several = len(dataflows) > 1
+    found: dict[str, list[Finding]] = {}
+    for places in competing_rows(dataflows).values():
+        own = places[0]
+        target = own.section.target
+        others = {p.dataflow.path for p in places} != {own.dataflow.path}
+        rows = ", ".join(p.shown(several and others) for p in places[1:])
+        message = (f"{own.shown(False)} and {rows} write {target.label or target.system} "
+                   f"{target.entity} {own.row.target.path} from different sources: only one "
+                   f"value can be kept")
+        found.setdefault(own.dataflow.path, []).append(Finding(own.row.line, "warning", message))
+    return found
+
+
+def _type_problem(written: str) -> str | None:
+    text = written.strip()
+    if text in KNOWN_TYPES or text == "N/A":
+        return None
+    head = _EXPRESSION_HEAD.match(text)
+    if head is not None:
+        if head.group("name") in KNOWN_EXPRESSIONS:
+            return None
+        return f"the type {text} is an expression talk does not know"
+    if _SINGLE_WORD.match(text):
+        close = get_close_matches(f'"{text.strip(chr(34))}"', [*KNOWN_TYPES, "N/A"], n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        return f"the type {text} is not a known type{hint}"
+    return None
+
+
+def row_findings(dataflow: Dataflow) -> list[Finding]:
+    """Conditions with an empty path or value, and types that are no known type."""
+    found = []
+    for section in dataflow.unique_sections:
+        rows: list[PropertyRow | MergeCriterion] = [*section.properties,
+                                                    *section.merge_criteria]
+        for row in rows:
+            for end in (row.source, row.target):
+                condition = end.condition
+                if condition is not None and condition.path is not None \
+                        and not (condition.value and condition.path):
+                    found.append(Finding(row.line, "warning", (
+                        f"the condition '{condition.text}' at line {row.line} has an empty "
+                        f"value: talk cannot evaluate it, a tester checks it")))
+                elif condition is not None and condition.path is None:
+                    found.append(Finding(row.line, "warning", (
+                        f"the condition '{condition.text}' at line {row.line} names no path "
+                        f"and value ('Dependant on having <value> in <path>'): a tester "
+                        f"checks it")))
+        for row in section.properties:
+            problem = _type_problem(row.type.written)
+            if problem is not None:
+                found.append(Finding(row.line, "warning", f"line {row.line}: {problem}; the "
+                                                          f"value's type is not checked"))
+    return found

@@ -1,0 +1,51 @@
+"""Which value the sync kept where several rows write one target field (a document defect
+`talk lint` reports), in words for the checklist item of each row involved."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from talk.dataflow.model import Dataflow, PropertyRow
+from talk.dataflow.row_lint import RowPlace, competing_rows
+from talk.sync.paths import get_path
+from talk.sync.values import same_synced
+from talk.types.coerce import CoercionError, to_target
+from talk.types.values import MISSING, show
+
+__all__ = ["competition_note"]
+
+
+def _carries(place: RowPlace, source: Mapping[str, Any], actual: object) -> bool:
+    """Whether `actual` is what this row makes of the source record."""
+    value = get_path(source, place.row.source.path)
+    if value is MISSING:
+        return False
+    try:
+        expected = to_target(value, place.row.type)
+    except CoercionError:
+        return False
+    return same_synced(expected, actual, place.row.type)
+
+
+def competition_note(dataflows: Sequence[Dataflow], row: PropertyRow,
+                     source: Mapping[str, Any] | None, actual: object) -> str | None:
+    """"line 12 (a -> x) and line 14 (b -> x) write x from different sources; the sync kept
+    the value of line 14" for a row that competes, else None. `source` is the source record
+    the row's section read (None when unknown), `actual` the target's value read back."""
+    places = competing_rows(dataflows).get(id(row))
+    if places is None:
+        return None
+    several = len({p.dataflow.path for p in places}) > 1
+    named = ", ".join(place.shown(several) for place in places[1:])
+    note = (f"{places[0].shown(several)} and {named} write {row.target.path} from different "
+            f"sources, so only one value can be kept")
+    if source is None or actual is MISSING:
+        return note
+    own = places[0].section.source
+    same_source = [place for place in places if (place.section.source.system_key,
+                   place.section.source.entity) == (own.system_key, own.entity)]
+    kept = [place for place in same_source if _carries(place, source, actual)]
+    if kept:
+        return f"{note}; the sync kept the value of {kept[0].shown(several)}"
+    return f"{note}; the sync kept {show(actual)}, the value of none of them here"
