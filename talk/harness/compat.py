@@ -119,7 +119,7 @@ def _bind(feature: Feature, path: Path, on_tags: Callable[[set[str]], None]) -> 
 
 
 class FeatureFile(pytest.Module):
-    """A `.feature` file collected as a test module (decision 20)."""
+    """A `.feature` file collected as a test module (docs/design.md#pytest-wiring)."""
 
     def _getobj(self) -> types.ModuleType:
         feature = get_feature(str(self.path.parent), self.path.name)

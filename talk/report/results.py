@@ -43,12 +43,13 @@ class ItemKind(StrEnum):
     EDITED_IN_SOURCE = "edited_in_source"  # an edit in the source reaches the target
     EDITED_IN_TARGET = "edited_in_target"  # an edit in the target reaches the source
     PROPERTY = "property"  # a property row arrives with its documented type
-    PROPERTY_CONDITION_NOT_MET = "property_condition_not_met"  # decision 14, second check
+    # docs/design.md#bracket-conditions, second check
+    PROPERTY_CONDITION_NOT_MET = "property_condition_not_met"
     NO_PROPERTIES = "no_properties"  # a section without listed properties
     NO_SECTIONS = "no_sections"  # a document without sections: nothing to check
     MERGE = "merge"  # merge criteria link an existing record instead of duplicating
     CONDITION = "condition"  # shape 3/4 conditions: manual until a tester implements them
-    ID_LINK = "id_link"  # decision 15: an id row names the link
+    ID_LINK = "id_link"  # docs/design.md#id-rows: an id row names the link
     SCENARIO = "scenario"  # a hand-written scenario
 
 

@@ -43,7 +43,8 @@ def seed_samples(systems: EmulatedSystems | Mapping[str, Emulator],
                 set_path(record, row.source.path, value)
                 condition = row.source.condition
                 if condition and condition.understood and number % 2:
-                    # every other record meets the row's bracket condition (decision 14)
+                    # every other record meets the row's bracket condition
+                    # (docs/design.md#bracket-conditions)
                     set_path(record, str(condition.path), condition.value)
             present = {top_level(r.source.path) for r in rows}
             for group in flow.source.missing_required(present):

@@ -66,7 +66,8 @@ def test_the_five_documents_pass_and_count_what_they_imply(pytester: pytest.Pyte
     assert users_back[0]["status"] == "unsupported"
     assert "update" in users_back[0]["message"]
     assert all(i["status"] == "unsupported" for i in found
-               if i["file"] == "dataflows/customerp-to-keap.rst")  # decision 8 and 18
+               # docs/design.md#unsupported-sections, docs/design.md#unlinkable-sections
+               if i["file"] == "dataflows/customerp-to-keap.rst")
     testcases = list(ET.parse(five.path / "junit.xml").getroot().iter("testcase"))
     assert len(testcases) == expected  # one testcase per checklist item
 
