@@ -342,8 +342,10 @@ class Connector(ABC):
             headers={**self.auth_headers(), **(headers or {})},
             timeout=(min(budget, 10.0), budget), stream=True,
         )
-        chunks = []
         raw = response.raw
+        if raw is None:  # a transport adapter that answered from memory: no socket to drip
+            return response
+        chunks = []
         read1 = getattr(raw, "read1", None)  # what has arrived, not a full block (urllib3 2)
         try:
             while True:
