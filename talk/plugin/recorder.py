@@ -20,6 +20,8 @@ from talk.plugin.keys import RECORD_ATTRIBUTE
 
 __all__ = ["Recorder"]
 
+_DESELECTED = "talk_deselected"  # a worker's deselected node ids, in its workeroutput
+
 
 class Recorder:
     """Collects the records of every test report and writes results.json and the HTML."""
@@ -35,6 +37,12 @@ class Recorder:
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         self.deselected.update(item.nodeid for item in items)
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """Under pytest-xdist the workers deselect (`-k`, `--lf`): they say what."""
+        output = getattr(node, "workeroutput", None) or {}
+        self.deselected.update(json.loads(output.get(_DESELECTED, "[]")))
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         data = getattr(report, RECORD_ATTRIBUTE, None)
         if data:
@@ -42,8 +50,12 @@ class Recorder:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         config = self.config
-        if hasattr(config, "workerinput") or not self.records:
-            return  # a pytest-xdist worker: the controller writes the report
+        if hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller writes
+            workeroutput: dict[str, Any] = getattr(config, "workeroutput", {})
+            workeroutput[_DESELECTED] = json.dumps(sorted(self.deselected))
+            return
+        if not self.records:
+            return
         from talk.harness.recording import build_results, records_of
         from talk.report.results import load_results
 

@@ -86,3 +86,14 @@ def test_the_terminal_output_ends_with_the_html_report(project: pytest.Pytester)
     last = [line for line in result.stdout.lines if line.strip()][-1]
     assert last == f"talk: open {project.path / 'reports' / 'index.html'}"
     assert (project.path / "reports" / "index.html").is_file()
+
+
+def test_a_k_run_under_xdist_also_keeps_the_full_report(project: pytest.Pytester) -> None:
+    project.runpytest("features", "-p", "no:randomly")
+    full = {i["nodeid"] for i in _items(project)}
+    ran = project.runpytest_subprocess("features", "-p", "no:randomly", "-n", "2",
+                                       "-k", "users")
+    assert ran.ret == 0, ran.stdout.str()[-2000:]
+    merged = _items(project)
+    assert {i["nodeid"] for i in merged} == full
+    assert 0 < sum(i["this_run"] for i in merged) < len(full)
