@@ -24,8 +24,6 @@ from talk.sync.store import RunLock, SqliteLinkStore, StateError
 
 __all__ = ["load_dataflows", "register", "run"]
 
-_MAX_REASONS = 20  # failure reasons printed after the summary; --json has every one
-
 DESCRIPTION = """\
 Run one sync of every section of every dataflow document: link records by merge criteria
 or create them, then keep linked records in sync both ways. State (links, last synced
@@ -123,20 +121,24 @@ def _connectors(args: argparse.Namespace, dataflows: Sequence[Dataflow]) -> dict
     return connectors
 
 
+_SHOWN_PROBLEMS = 20  # failure lines on stderr per run; --json has them all
+
+
 def _emit(report: RunReport, as_json: bool, label: str = "") -> None:
     if as_json:
         print(json.dumps(report.to_json(), indent=2, default=str))
-    else:
-        if label:
-            print(label)
-        print(report.summary())
-        failures = [d for d in report.details if d.kind == "failure"]
-        for detail in failures[:_MAX_REASONS]:
-            record = f" {detail.record_id}" if detail.record_id else ""
-            print(f"failed: {detail.document} line {detail.line}: {detail.system} "
-                  f"{detail.entity}{record}: {detail.message}")
-        if len(failures) > _MAX_REASONS:
-            print(f"failed: ... and {len(failures) - _MAX_REASONS} more (--json has them all)")
+        return
+    if label:
+        print(label)
+    print(report.summary())
+    problems = [d for d in report.details if d.kind in ("failure", "outcome_unknown")]
+    for detail in problems[:_SHOWN_PROBLEMS]:  # what failed and what to do, not only counts
+        record = f" {detail.record_id}" if detail.record_id else ""
+        print(f"talk sync: {detail.system} {detail.entity}{record}: {detail.message}",
+              file=sys.stderr)
+    if len(problems) > _SHOWN_PROBLEMS:
+        print(f"talk sync: {len(problems) - _SHOWN_PROBLEMS} more (--json lists them all)",
+              file=sys.stderr)
 
 
 def _runner(engine: SyncEngine, progress: _Progress,

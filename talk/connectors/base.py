@@ -356,13 +356,16 @@ class Connector(ABC):
                 chunks.append(chunk)
                 if time.monotonic() > deadline:
                     raise _Overdue
-        except urllib3.exceptions.ReadTimeoutError:
-            raise requests.Timeout("read timed out") from None
-        except (urllib3.exceptions.HTTPError, OSError):
-            raise requests.ConnectionError("the connection broke off") from None
-        finally:
-            response.close()
+        except BaseException as exc:
+            response.close()  # the connection is in an unknown state: not reused
+            if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
+                raise requests.Timeout("read timed out") from None
+            if isinstance(exc, urllib3.exceptions.HTTPError | OSError):
+                raise requests.ConnectionError("the connection broke off") from None
+            raise
         response._content = b"".join(chunks)  # read in full: .json() and .text work
+        response._content_consumed = True  # type: ignore[attr-defined]
+        raw.release_conn()  # the connection goes back to the pool (keep-alive)
         return response
 
 

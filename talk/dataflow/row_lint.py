@@ -111,9 +111,11 @@ def competition_findings(dataflows: Sequence[Dataflow]) -> dict[str, list[Findin
         target = own.section.target
         others = {p.dataflow.path for p in places} != {own.dataflow.path}
         rows = ", ".join(p.shown(several and others) for p in places[1:])
+        kept = min(places, key=lambda p: (str(p.dataflow.path), p.row.line))
         message = (f"{own.shown(False)} and {rows} write {target.label or target.system} "
                    f"{target.entity} {own.row.target.path} from different sources: only one "
-                   f"value can be kept")
+                   f"value can be kept (the sync keeps the row listed first, by document "
+                   f"and line: {kept.shown(several and others)})")
         found.setdefault(own.dataflow.path, []).append(Finding(own.row.line, "warning", message))
     return found
 
@@ -134,8 +136,26 @@ def _type_problem(written: str) -> str | None:
     return None
 
 
+def _self_merges(section: Section) -> list[Finding]:
+    """In a section from an entity to itself, a merge on the record's own id matches only
+    the record itself, which never merges: no two records can be linked by it."""
+    source, target = section.source, section.target
+    if not source.system_key or (source.system_key, _entity_name(source.system, source.entity)) \
+            != (target.system_key, _entity_name(target.system, target.entity)):
+        return []
+    entity = resolve_entity(profile_for(source.system), source.entity)
+    return [Finding(criterion.line, "warning", (
+        f"the merge criterion {criterion.source.path} = {criterion.target.path} at line "
+        f"{criterion.line} compares a {source.entity} with its own id: a record never merges "
+        f"with itself, so no two records can be linked by it"))
+        for criterion in section.merge_criteria
+        if criterion.source.path == criterion.target.path
+        and entity.is_id_field(criterion.source.path)]
+
+
 def row_findings(dataflow: Dataflow) -> list[Finding]:
-    """Conditions with an empty path or value, and types that are no known type."""
+    """Conditions with an empty path or value, types that are no known type, and merges
+    of an entity with itself on its own id."""
     found = []
     for section in dataflow.unique_sections:
         rows: list[PropertyRow | MergeCriterion] = [*section.properties,
@@ -153,6 +173,7 @@ def row_findings(dataflow: Dataflow) -> list[Finding]:
                         f"the condition '{condition.text}' at line {row.line} names no path "
                         f"and value ('Dependant on having <value> in <path>'): a tester "
                         f"checks it")))
+        found += _self_merges(section)
         for row in section.properties:
             problem = _type_problem(row.type.written)
             if problem is not None:

@@ -19,6 +19,7 @@ import copy
 import dataclasses
 from datetime import UTC, datetime
 from itertools import islice
+from typing import Any
 from urllib.parse import urlencode
 
 from talk.emulator.base import Emulator, HttpRequest, HttpResponse, Record
@@ -51,6 +52,10 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
 class GenericEmulator(Emulator):
     """Stateful generic JSON REST API; accepts any entity name."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._key_names: dict[str, str] = {}  # resource -> the documents' name of its key
+
     def entity(self, name: str) -> EntityProfile:
         """An entity by document name or by resource (`Contact` and `contact` are one)."""
         resolved = resolve_entity(self.profile, name)
@@ -70,10 +75,21 @@ class GenericEmulator(Emulator):
 
     # -- identity and stamps ----------------------------------------------------------------
 
+    def spell_key(self, resource: str, name: str) -> None:
+        """Also carry each record's key as `name`, the documents' spelling (`PersonId` of a
+        Person): a system without a profile has no spelling of its own to prefer."""
+        self._key_names[resource] = name
+
+    def _server_assigned(self, entity: EntityProfile) -> tuple[str, ...]:
+        spelled = self._key_names.get(entity.resource)
+        return _SERVER_ASSIGNED + ((spelled,) if spelled else ())
+
     def new_record(self, entity: EntityProfile, record: Record) -> Record:
-        for name in _SERVER_ASSIGNED:
+        for name in self._server_assigned(entity):
             record.pop(name, None)
-        return {"id": f"{entity.resource}-{self.next_sequence()}", **record,
+        key = f"{entity.resource}-{self.next_sequence()}"
+        spelled = self._key_names.get(entity.resource)
+        return {"id": key, **({spelled: key} if spelled else {}), **record,
                 "updated_at": format_timestamp(self.clock.now())}
 
     def id_of(self, entity: EntityProfile, record: Record) -> str:
@@ -83,7 +99,7 @@ class GenericEmulator(Emulator):
         record["updated_at"] = format_timestamp(self.clock.now())
 
     def read_only_fields(self, entity: EntityProfile) -> tuple[str, ...]:
-        return _SERVER_ASSIGNED
+        return self._server_assigned(entity)
 
     # -- answers ------------------------------------------------------------------------------
 

@@ -215,6 +215,10 @@ class _HttpServer(ThreadingHTTPServer):
         self.owner = owner
         super().__init__(address, _Handler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (a killed sync) is routine: logged, not a traceback."""
+        _log.debug("connection from %s ended abruptly", client_address, exc_info=True)
+
 
 class EmulatorServer:
     """A loopback HTTP server; `mount` emulators whose base URLs start with `url`.

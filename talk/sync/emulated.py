@@ -14,7 +14,10 @@ import responses
 from talk.connectors import Connector, RetryPolicy, connector_for
 from talk.dataflow.model import Dataflow
 from talk.emulator import Clock, Emulator, emulator_for
+from talk.emulator.generic import GenericEmulator
 from talk.emulator.mock import install
+from talk.sync.flows import bind_flows
+from talk.sync.keys import is_key
 from talk.systems.keys import system_key
 from talk.systems.profile import ApiStyle, SystemProfile
 from talk.systems.registry import profile_for
@@ -77,7 +80,21 @@ class EmulatedSystems:
             # environment look-ups on every request halves the in-process round trip.
             connector.session.trust_env = False
             self.connectors[profile.key] = connector
+        self._spell_keys(dataflows)
         self._mock: responses.RequestsMock | None = None
+
+    def _spell_keys(self, dataflows: Sequence[Dataflow]) -> None:
+        """Entities without a profile carry their key as the documents spell it (`PersonId`,
+        `ID`), so a row reading or checking that field finds the record's id there."""
+        for flow in bind_flows(dataflows):
+            rows = flow.section.properties
+            for entity, paths in ((flow.target, [r.target.path for r in flow.id_rows]),
+                                  (flow.source, [r.source.path for r in rows
+                                                 if is_key(flow.source, r.source.path)])):
+                emulator = self.emulators.get(entity.system)
+                spelled = [path for path in paths if path != "id"]
+                if entity.generic and isinstance(emulator, GenericEmulator) and spelled:
+                    emulator.spell_key(entity.resource, spelled[0])
 
     def emulator(self, system_name: str) -> Emulator:
         """The emulator of a system, by any spelling of its name."""

@@ -159,6 +159,10 @@ class SyncEngine:
         writes_before = self._write_total()
 
         try:
+            self.store.rekey_sections({  # state of a version that keyed it by line numbers
+                f"{flow.document}:{flow.section.line}": (
+                    key, {str(row.line): _row_key(row) for row in flow.section.properties})
+                for key, flow in self._all_flows.items()})
             self._resolve_intents(settle=True)
             for number in range(MAX_PASSES):
                 current = self._pass = _Pass()

@@ -248,6 +248,12 @@ class LinkStore(ABC):
     def set_refusal(self, key: str, digest: str, message: str) -> None:
         """Remember a refused write, so the same write is not sent again on every run."""
 
+    def rekey_sections(self, renames: dict[str, tuple[str, dict[str, str]]]) -> None:
+        """Once per store: move state kept under a section's old key (`<document>:<line>`,
+        rows by line) to its mapping key (`renames[old] = (new, {old row: new row})`), so
+        an upgrade keeps what was last synced. A store with no old keys only marks itself."""
+        return None
+
     @abstractmethod
     def add_retry(self, ref: Ref, message: str) -> None:
         """Remember a record that failed, to process it again next run."""
@@ -300,6 +306,7 @@ CREATE TABLE IF NOT EXISTS members (
     PRIMARY KEY (system, entity, record_id),
     UNIQUE (cluster, system, entity)  -- also the index of lookups by cluster
 );
+CREATE INDEX IF NOT EXISTS members_by_id ON members (system, record_id);
 CREATE TABLE IF NOT EXISTS twins (
     ref TEXT PRIMARY KEY, other TEXT NOT NULL, is_source INTEGER NOT NULL, section TEXT NOT NULL
 ) WITHOUT ROWID;
@@ -599,6 +606,23 @@ class SqliteLinkStore(LinkStore):
         with self.transaction():
             self._db.execute("INSERT OR REPLACE INTO refusals (key, digest, message) "
                              "VALUES (?, ?, ?)", (key, digest, message))
+
+    def rekey_sections(self, renames: dict[str, tuple[str, dict[str, str]]]) -> None:
+        if self._db.execute("SELECT 1 FROM meta WHERE key='section_keys'").fetchone():
+            return
+        with self.transaction():
+            for old, (new, rows) in renames.items():
+                found = self._db.execute('SELECT source, target, "values" FROM synced '
+                                         "WHERE section=?", (old,)).fetchall()
+                for source, target, text in found:
+                    values = {rows.get(k, k): v for k, v in json.loads(text).items()}
+                    self._db.execute('INSERT OR REPLACE INTO synced (section, source, target, '
+                                     '"values") VALUES (?, ?, ?, ?)',
+                                     (new, source, target, json.dumps(values, sort_keys=True)))
+                self._db.execute("DELETE FROM synced WHERE section=?", (old,))
+                self._db.execute("UPDATE pairs SET origin=? WHERE origin=?", (new, old))
+                self._db.execute("UPDATE intents SET section=? WHERE section=?", (new, old))
+            self._db.execute("INSERT INTO meta (key, value) VALUES ('section_keys', 'mapping')")
 
     def add_retry(self, ref: Ref, message: str) -> None:
         with self.transaction():

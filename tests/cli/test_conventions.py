@@ -86,8 +86,8 @@ def test_sync_text_output_gives_each_failure_its_reason(
                                        "Keap Companies to Webcrm Organisations", 12, "webcrm",
                                        "Organisations", None, "503 busy after 6 attempts")])
     _emit(report, False)
-    assert ("failed: dataflows/keap-to-webcrm.rst line 12: webcrm Organisations: "
-            "503 busy after 6 attempts") in capsys.readouterr().out
+    assert "talk sync: webcrm Organisations: 503 busy after 6 attempts" in \
+        capsys.readouterr().err
 
 
 def test_sync_without_talk_toml_says_it_is_missing(

@@ -84,3 +84,23 @@ def test_an_error_inside_talk_is_a_sentence_not_exception_text(
     for item in failed:
         assert "KeyError" not in item["message"] and "'Beta'" not in item["message"]
         assert "an internal error of talk" in item["message"]
+
+
+def test_lint_warns_when_an_entity_merges_with_itself_on_its_own_id(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_document(tmp_path, "alpha-alpha.rst", document("Alpha", "Alpha", section(
+        "Alpha Contact", "Alpha Contact", [("name", "name", '"string"')],
+        merge=[("id", "id"), ("email", "email")])))
+    out = [line for line in _lint(capsys, path) if "never merges with itself" in line]
+    assert len(out) == 1 and out[0].startswith(f"{path}:26: warning: the merge criterion "
+                                               f"id = id at line 26"), out
+
+
+def test_lint_says_which_competing_row_the_sync_keeps(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    alpha = write_document(tmp_path, "alpha-beta.rst", TWO_WRITERS)
+    gamma = write_document(tmp_path, "gamma-beta.rst", OTHER_WRITER)
+    warnings = [line for line in _lint(capsys, gamma, alpha) if "only one value" in line]
+    assert len(warnings) == 3
+    assert all(line.endswith(f"the sync keeps the row listed first, by document and line: "
+                             f"{alpha} line 27 (nickname -> name))") for line in warnings)

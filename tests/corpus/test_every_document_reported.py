@@ -27,3 +27,4 @@ def test_a_document_without_sections_is_reported_as_nothing_to_check(
         "not_applicable": 1}
     index = (pytester.path / "reports" / "index.html").read_text(encoding="utf-8")
     assert "dataflows/alpha-nothing.rst" in index
+    assert index.count("nothing to check: the document has no sections") == 1

@@ -70,3 +70,16 @@ def test_a_section_from_an_entity_to_itself_checks_the_paired_record(
         (i["kind"], i["message"]) for i in found if i["status"] != "passed"]
     feature = (pytester.path / "features" / "alpha-alpha.feature").read_text(encoding="utf-8")
     assert "is linked to exactly one paired Alpha Contact" in feature
+
+
+def test_a_write_belongs_to_a_resource_by_whole_path_segments() -> None:
+    from talk.harness.context import Sent
+
+    def sent(path: str) -> Sent:
+        return Sent("beta", "POST", path, {}, 1)
+
+    assert not sent("/v1/orderitem/5").writes_to("order")
+    assert sent("/v1/order/5").writes_to("order")
+    assert sent("/v1/Order?expand=all").writes_to("order")
+    assert sent("/api/v1/1/crm/Accounts(guid'ab')").writes_to("crm/Accounts")
+    assert not sent("/api/v1/1/crm/AccountsExtra").writes_to("crm/Accounts")

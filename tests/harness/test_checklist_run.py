@@ -146,7 +146,7 @@ def test_a_duplicate_created_on_re_run_fails_the_exactly_one_item(
         linked = self.store.cluster_of(ref).get(flow.target_slot)
         original(self, flow, ref, record, current)
         if linked is not None and not flow.unsupported:
-            payload, _ = self._payload(flow, record)
+            payload, _ = self._payload(flow, record, ref)
             self.connector(flow.target.system).create(flow.target, payload)
 
     monkeypatch.setattr(SyncEngine, "_as_source", duplicating)

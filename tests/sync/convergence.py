@@ -28,7 +28,7 @@ def assert_converged(documents: Sequence[Dataflow], systems: EmulatedSystems,
         claimed: dict[str, Ref] = {}
         for record in systems.emulators[flow.source.system].records(flow.source.name):
             ref = Ref(*flow.source_slot, source_connector.record_id(flow.source, record))
-            linked = store.cluster_of(ref).get(flow.target_slot)
+            linked = store.counterpart(ref, flow.target_slot)
             assert linked is not None, f"{ref} is not linked to {flow.target_slot}"
             assert linked in targets, f"{ref} is linked to missing {flow.target_slot} {linked}"
             assert linked not in claimed, f"{linked} is linked to {claimed[linked]} and {ref}"

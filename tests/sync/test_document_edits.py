@@ -3,11 +3,14 @@ the lines it sits on, and a real mapping change overwrites nothing."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from talk.dataflow import parse_text
 from talk.dataflow.model import Dataflow
 from talk.sync.emulated import EmulatedSystems
+from talk.sync.engine import _row_key
+from talk.sync.flows import bind_flows
 from talk.sync.store import SqliteLinkStore
 
 from .helpers import document, run_sync, with_row
@@ -60,3 +63,36 @@ def test_a_row_added_to_a_synced_mapping_overwrites_nothing(tmp_path: Path) -> N
         keap.edit("Companies", company["id"], {"website": "acme.org"})  # now it syncs
         run_sync([grown], systems, store)
         assert webcrm.records("Organisations")[0]["WebSite"] == "acme.org"
+
+
+def _as_an_older_version_kept_it(store: SqliteLinkStore, dataflow: Dataflow) -> None:
+    """Rewrite the state as versions that keyed it by line numbers wrote it."""
+    db = store._db
+    for flow in bind_flows([dataflow]):
+        old = f"{flow.document}:{flow.section.line}"
+        rows = {_row_key(row): str(row.line) for row in flow.section.properties}
+        for source, target, text in db.execute(
+                'SELECT source, target, "values" FROM synced WHERE section=?',
+                (flow.key,)).fetchall():
+            values = {rows[k]: v for k, v in json.loads(text).items()}
+            db.execute('UPDATE synced SET section=?, "values"=? WHERE section=? AND source=? '
+                       "AND target=?", (old, json.dumps(values), flow.key, source, target))
+        db.execute("UPDATE pairs SET origin=? WHERE origin=?", (old, flow.key))
+    db.execute("DELETE FROM meta WHERE key='section_keys'")
+
+
+def test_state_an_older_version_kept_by_line_survives_the_upgrade(tmp_path: Path) -> None:
+    dataflow = document("keap-to-webcrm")
+    with EmulatedSystems([dataflow]) as systems:
+        keap, webcrm = systems.emulator("Keap"), systems.emulator("WebCRM")
+        keap.seed("Companies", {"company_name": "Acme AS"})
+        store = SqliteLinkStore(tmp_path / "state.db")
+        run_sync([dataflow], systems, store)
+        _as_an_older_version_kept_it(store, dataflow)
+        organisation = webcrm.records("Organisations")[0]
+        webcrm.edit("Organisations", organisation["OrganisationId"],
+                    {"OrganisationName": "Acme Group AS"})
+        report = run_sync([dataflow], systems, store)
+        assert [c["company_name"] for c in keap.records("Companies")] == ["Acme Group AS"]
+        assert report.totals()["updated_to_source"] == 1
+        assert run_sync([dataflow], systems, store).writes == 0

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from talk.commands import sync as sync_command
 from talk.dataflow.model import Dataflow
 from talk.sync.emulated import EmulatedSystems
+from talk.sync.report import Detail, RunReport
 from talk.sync.store import SqliteLinkStore
 
 from .convergence import assert_converged
@@ -157,3 +159,28 @@ def test_a_record_that_keeps_failing_is_retried_next_run(tmp_path: Path) -> None
         assert run_sync(documents, systems, store).failed == 0
         assert 77.0 in [p.get("ProductPrice") for p in
                         systems.emulator("WebCRM").records("Products")]
+
+
+def test_a_retry_after_too_long_stops_that_entity_saying_when(tmp_path: Path) -> None:
+    documents = _documents()
+    with EmulatedSystems(documents) as systems:
+        _seed(systems)
+        webcrm = systems.emulator("WebCRM")
+        webcrm.retry_after_seconds = 900  # more than talk waits by default
+        webcrm.fail_next("/Products", n=1, status=429, method="GET")
+        report = run_sync(documents, systems, SqliteLinkStore(tmp_path / "state.db"))
+        stopped = [d for d in report.details if d.kind == "failure"]
+        assert stopped and all("Products" in d.message for d in stopped), stopped
+        assert all("retry after" in d.message and "UTC" in d.message for d in stopped)
+        assert len(webcrm.records("Organisations")) == 3  # the other entities went on
+
+
+def test_talk_sync_says_which_entity_stopped_and_when_to_retry(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    report = RunReport(details=[Detail(
+        kind="failure", document="d", section="s", line=1, system="webcrm",
+        entity="Products", record_id=None, message="reading webcrm Products failed: retry "
+        "after 2026-12-07 10:00:00 UTC")])
+    sync_command._emit(report, as_json=False)
+    err = capsys.readouterr().err
+    assert "talk sync: webcrm Products: reading webcrm Products failed: retry after" in err
