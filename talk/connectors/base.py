@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json as jsonlib
+import logging
 import random
 import time
 from abc import ABC, abstractmethod
@@ -39,6 +40,8 @@ __all__ = [
     "RetryPolicy",
     "UnsafeRequest",
 ]
+
+_LOG = logging.getLogger(__name__)  # `talk -v` shows retries, `-vv` every request
 
 Record = dict[str, Any]
 
@@ -293,6 +296,8 @@ class Connector(ABC):
                     # create intents find its record.
                     raise AmbiguousWrite(self.profile.key, method, url, attempt, last) from None
             else:
+                _LOG.debug("%s %s %s -> %d", self.profile.key, method.upper(),
+                           url.split("?", 1)[0], response.status_code)
                 if response.status_code < 400:
                     return response
                 if response.status_code == 429 or response.status_code >= 500:
@@ -322,6 +327,10 @@ class Connector(ABC):
                     raise RateLimited(self.profile.key, method, url, attempt, delay,
                                       policy.max_total - (policy.clock() - started))
                 break
+            why = last.split(" ", 1)[0] if last[:3].isdigit() else last
+            _LOG.info("%s %s %s: %s, retry in %s s (%d/%d)", self.profile.key, method.upper(),
+                      url.split("?", 1)[0], why, f"{round(wait, 1):g}", attempt + 1,
+                      policy.max_attempts)
             policy.sleep(wait)
         raise RetriesExhausted(self.profile.key, method, url, attempt, last)
 
