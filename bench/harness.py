@@ -73,7 +73,9 @@ def run_pytest(args: list[str], cwd: Path, *, timeline: bool = False) -> Harness
         seconds = time.perf_counter() - started
         recorded = read_events(events)
         run_phases = phases(recorded, started_at, started_at + seconds)
-    tail = done.stdout.strip().splitlines()[-1:] or [""]
+    # pytest's summary line; the talk plugin's lines (`talk: open ...`) may follow it
+    tail = [line for line in done.stdout.strip().splitlines()
+            if not line.startswith("talk: ")][-1:] or [""]
     counts: dict[str, int] = {}
     for number, kind in _SUMMARY.findall(tail[0]):
         counts[kind.rstrip("s") if kind.startswith("error") else kind] = int(number)

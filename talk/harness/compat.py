@@ -6,8 +6,11 @@ made with pytest-bdd's public `scenario()` decorator. What is not public, and fe
 
 - `pytest.Module._getobj`, overridden so no Python file is imported;
 - `pytest_bdd.feature.get_feature` and the parsed `Feature`/`ScenarioTemplate` objects;
-- the `parametrize` mark pytest-bdd puts on an outline, whose ids are rewritten to `line27`
-  (pytest-bdd joins every example value into the id, hard strings included).
+- `pytest_bdd.reporting.scenario_reports_registry`, whose step reports Cucumber JSON is
+  written from: a step that raised a skip or `pytest.fail` is not marked there, so the
+  scenario would show as passed (`close_step_reports`);
+- the `parametrize` mark pytest-bdd puts on an outline, whose ids are rewritten to
+  `source-target` (pytest-bdd joins every example value into the id, hard strings included).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ __all__ = [
     "FeatureFile",
     "ScenarioInfo",
     "SkipException",
+    "close_step_reports",
     "example_of",
     "scenario_info",
 ]
@@ -69,6 +73,11 @@ def _function_names(names: Iterable[str]) -> Iterator[str]:
 
 
 def _example_id(context: dict[str, str], index: int) -> str:
+    """A property row's id is its source and target, not its line: it stays the same when
+    the document changes above the row."""
+    names = [context.get(key, "").strip() for key in ("source", "target")]
+    if all(names):
+        return _NOT_NAME.sub("_", "-".join(names)).strip("_") or f"example{index}"
     line = context.get("line", "").strip()
     return f"line{line}" if line.isdigit() else f"example{index}"
 
@@ -118,7 +127,7 @@ def _bind(feature: Feature, path: Path, on_tags: Callable[[set[str]], None]) -> 
 
 
 class FeatureFile(pytest.Module):
-    """A `.feature` file collected as a test module (decision 20)."""
+    """A `.feature` file collected as a test module (docs/design.md#pytest-wiring)."""
 
     def _getobj(self) -> types.ModuleType:
         feature = get_feature(str(self.path.parent), self.path.name)
@@ -132,6 +141,23 @@ class FeatureFile(pytest.Module):
         for tag in sorted(tags - known):
             self.config.addinivalue_line("markers", f"{tag}: a tag of a feature file")
             known.add(tag)
+
+
+def close_step_reports(item: pytest.Item) -> None:
+    """Mark every step of the item's scenario not passed, for pytest-bdd's Cucumber JSON
+    (it then shows each as skipped or failed, as the test report is)."""
+    from pytest_bdd.reporting import StepReport, scenario_reports_registry
+
+    report = scenario_reports_registry.get(item)
+    if report is None:
+        return
+    if report.step_reports:
+        report.fail()
+        return
+    for step in report.scenario.steps:
+        step_report = StepReport(step=step)
+        step_report.finalize(failed=True)
+        report.add_step_report(step_report)
 
 
 def scenario_info(item: pytest.Item) -> ScenarioInfo | None:

@@ -7,7 +7,7 @@ hold nothing else, so the other sections would only read empty collections.
 
 Everything that varies between scenarios (record ids, emulator clocks) derives from the
 scenario's node id, never from a global counter or the wall clock, so a run under
-pytest-xdist gives the same ids, bodies and results as a serial one (decision 20).
+pytest-xdist gives the same ids, bodies and results as a serial one (docs/design.md#pytest-wiring).
 """
 
 from __future__ import annotations
@@ -348,8 +348,10 @@ class ScenarioContext:
         return found
 
     def explain_missing_link(self, kind: RecordType) -> None:
-        """Why a record has no link: unsupported or waiting on a condition (decisions 7, 8,
-        18) raise the matching outcome; otherwise return and let the caller fail."""
+        """Why a record has no link: unsupported or waiting on a condition
+        (docs/design.md#which-sections-create, docs/design.md#unsupported-sections,
+        docs/design.md#unlinkable-sections) raise the matching outcome; otherwise return and
+        let the caller fail."""
         for _, seeded in self.seeded:
             other = RecordType("", seeded.system, resolve_entity(
                 profile_for(seeded.system), seeded.entity), None)

@@ -22,10 +22,12 @@ from talk.harness.compat import ScenarioInfo, example_of, scenario_info
 from talk.harness.documents import load_document, resolve_document
 from talk.report.results import ItemKind
 
-__all__ = ["DOCUMENT_STEP", "ItemInfo", "describe_item", "document_paths"]
+__all__ = ["DOCUMENT_STEP", "LINE_TAG", "ItemInfo", "describe_item", "document_paths"]
 
 DOCUMENT_STEP = re.compile(r'^the dataflow document (?P<path>".*")$')
 _LINE = re.compile(r"\(line (\d+)\)\s*$")
+LINE_TAG = "line_"
+"""A generated scenario's document line travels as the tag `@line_N`, not in its name."""
 _KINDS = {kind.value for kind in ItemKind}
 
 
@@ -67,13 +69,22 @@ def _checklist_of(document: Path) -> list[SectionChecklist]:
     return checklist(load_document(document))
 
 
+def _tagged_line(tags: frozenset[str]) -> int | None:
+    for tag in tags:
+        number = tag.removeprefix(LINE_TAG)
+        if tag.startswith(LINE_TAG) and number.isdigit():
+            return int(number)
+    return None
+
+
 def _generated(info: ScenarioInfo, example: dict[str, str], dataflow: Dataflow,
                nodeid: str, document: Path) -> ItemInfo | None:
     kinds = sorted(info.tags & _KINDS)
     if not kinds:
         return None
     kind = kinds[0]
-    line = int(example["line"]) if example.get("line", "").isdigit() else _line_of(info.name)
+    line = int(example["line"]) if example.get("line", "").isdigit() else \
+        _tagged_line(info.tags) or _line_of(info.name)
     alone = document_item(dataflow)
     if alone is not None and kind == alone.kind.value:
         return ItemInfo(nodeid, document, kind, alone.line, NO_SECTIONS_TITLE, alone.line,

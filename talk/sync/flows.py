@@ -30,9 +30,11 @@ class Flow:
     section: Section
     source: EntityProfile
     target: EntityProfile
-    rows: tuple[PropertyRow, ...]  # rows that carry values (id rows excluded, decision 15)
+    # rows that carry values (id rows excluded, docs/design.md#id-rows)
+    rows: tuple[PropertyRow, ...]
     id_rows: tuple[PropertyRow, ...]  # rows whose target is the target's own key
-    unsupported: str | None  # why this section can create nothing (decision 8), if so
+    # why this section can create nothing (docs/design.md#unsupported-sections), if so
+    unsupported: str | None
     path: str = ""  # the document's file: with the line, the stable order of rows
     references: frozenset[int] = frozenset()  # lines of rows whose target is a reference
 
@@ -51,7 +53,8 @@ class Flow:
 
     @property
     def creates(self) -> bool:
-        """Shape 1 and 5 create what merge criteria don't find (decision 7)."""
+        """Shape 1 and 5 create what merge criteria don't find
+        (docs/design.md#which-sections-create)."""
         return self.section.shape in (Shape.PLAIN, Shape.MATCH_OR_CREATE)
 
     @property
@@ -61,7 +64,7 @@ class Flow:
 
 
 def _unsupported_reason(section: Section, target: EntityProfile) -> str | None:
-    """Decision 8, in the words `talk lint` uses for the same section."""
+    """docs/design.md#unsupported-sections, in the words `talk lint` uses for the same section."""
     missing = entity_not_in_api(section)
     if missing:
         return missing

@@ -6,7 +6,7 @@ Facts from API-NOTES.md section 3 and the v1 Swagger description: int32 ids name
 
 Reading changes: the description offers `FindByUpdateDates/{startDate}/{endDate}` for
 Organisations only (startDate <= updated < endDate), so the other entities are read in full
-and compared (decision 10), although their records carry an `UpdatedAt` stamp.
+and compared (docs/design.md#reading-changes), although their records carry an `UpdatedAt` stamp.
 """
 
 from __future__ import annotations
@@ -41,14 +41,15 @@ _DATA = load("webcrm")
 _CONVENTIONS = Conventions(
     system="webcrm",
     modified_fields=(),  # set per entity below: `<Prefix>UpdatedAt`
-    # Decision 2 (hand-knowledge kept): the DTOs require only the id, which is assigned.
+    # docs/design.md#create-requirements (hand-knowledge kept): the DTOs require only the id, which
+    # is assigned.
     keep=lambda entity: "/" not in str(entity["collection"]),
 )
 
 
 def _webcrm_entity(entity: EntityProfile) -> EntityProfile:
     """The `<Prefix>UpdatedAt` stamp; changes read by `FindByUpdateDates` where the
-    description offers it (Organisations only), else in full (decision 10)."""
+    description offers it (Organisations only), else in full (docs/design.md#reading-changes)."""
     prefix = entity.id_field.removesuffix("Id")
     stamp = f"{prefix}UpdatedAt"
     modified = stamp if stamp in entity.field_types else None

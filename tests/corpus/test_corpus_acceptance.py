@@ -89,4 +89,5 @@ def test_the_corpus_lints_generates_and_runs_as_an_honest_checklist(
                     unexplained.append(where)
     assert not raw, f"{len(raw)} messages hold exception text:\n" + "\n".join(raw[:20])
     assert not unexplained, (f"{len(unexplained)} failed items lie in sections without a "
-                             f"lint finding:\n" + "\n".join(unexplained[:40]))
+                             f"lint finding (totals {results['totals']}):\n"
+                             + "\n".join(unexplained[:40]))

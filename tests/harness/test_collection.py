@@ -47,7 +47,7 @@ def test_markers_are_scanned_once_per_feature_file_not_once_per_scenario(
     pytester.makeconftest(_COUNTING)
     for number in range(3):
         pytester.makefile(".feature", **{f"f{number}": _feature(number, 12)})
-    result = pytester.runpytest("--collect-only", "-q", "-p", "no:randomly")
+    result = pytester.runpytest("--collect-only", "-q", "-p", "no:randomly", "--talk")
     assert result.ret == 0, result.stdout.str()
     assert "36 tests collected" in result.stdout.str()
     scans = int(result.stdout.str().split("markers scanned ")[1].split()[0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from project import REPO, make_project
 
@@ -33,6 +35,7 @@ def test_no_scenario_context_outlives_its_scenario(pytester: pytest.Pytester) ->
     pytester.makeconftest(_WATCHING)
     result = pytester.runpytest_subprocess("features", "-p", "no:xdist", "-s",
                                            "-m", "synchronized or property")
-    line = next(x for x in result.stdout.lines if x.startswith("contexts alive"))
-    alive, total = int(line.split()[2]), int(line.split()[4])
-    assert total >= 4 and alive == 0, line
+    found = re.search(r"contexts alive (\d+) of (\d+)", result.stdout.str())
+    assert found, result.stdout.str()[-2000:]
+    alive, total = int(found.group(1)), int(found.group(2))
+    assert total >= 4 and alive == 0, found.group(0)

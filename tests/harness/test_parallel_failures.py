@@ -35,9 +35,9 @@ def test_failing_items_are_reported_alike_serial_and_with_two_workers(
     features.mkdir()
     (features / "zohocrm-exact.feature").write_text(
         render_feature(parse_file(SAMPLE), str(SAMPLE)), encoding="utf-8")
-    serial = pytester.runpytest_subprocess("features", "-p", "no:xdist",
+    serial = pytester.runpytest_subprocess("features", "--talk", "-p", "no:xdist",
                                            "--talk-report", "serial")
-    parallel = pytester.runpytest_subprocess("features", "-n", "2", "--talk-report",
+    parallel = pytester.runpytest_subprocess("features", "--talk", "-n", "2", "--talk-report",
                                              "parallel")
     assert serial.ret == parallel.ret == 1
     one, two = _items(pytester.path / "serial" / "results.json"), _items(
