@@ -10,31 +10,31 @@ Feature: Customcrm to Customcrm Dataflow
   @customcrm_contact_to_customcrm_product @customcrm
   Rule: Customcrm Contact to Customcrm Product (line 12)
 
-    @synchronized
-    Scenario: Customcrm Contact is synchronized with exactly one Customcrm Product (line 14)
+    @synchronized @line_14
+    Scenario: Customcrm Contact is synchronized with exactly one Customcrm Product
       Given a Customcrm Contact
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the Customcrm Contact is linked to exactly one Customcrm Product
 
-    @edited_in_source
-    Scenario: An edit in Customcrm Contact reaches Customcrm Product (line 16)
+    @edited_in_source @line_16
+    Scenario: An edit in Customcrm Contact reaches Customcrm Product
       Given a Customcrm Contact
       When the dataflows are synchronized
       And the Customcrm Contact is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Customcrm Contact is linked to exactly one Customcrm Product
 
-    @edited_in_target
-    Scenario: An edit in Customcrm Product reaches Customcrm Contact (line 16)
+    @edited_in_target @line_16
+    Scenario: An edit in Customcrm Product reaches Customcrm Contact
       Given a Customcrm Contact
       When the dataflows are synchronized
       And the Customcrm Product is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Customcrm Contact is linked to exactly one Customcrm Product
 
-    @no_properties
-    Scenario: Customcrm Contact to Customcrm Product: no properties listed (line 20)
+    @no_properties @line_20
+    Scenario: Customcrm Contact to Customcrm Product: no properties listed
       Given a Customcrm Contact
       When the dataflows are synchronized
       Then the Customcrm Contact is linked to exactly one Customcrm Product
@@ -43,31 +43,31 @@ Feature: Customcrm to Customcrm Dataflow
   @customcrm_order_to_customcrm_user @customcrm
   Rule: Customcrm Order to Customcrm User (line 28)
 
-    @synchronized
-    Scenario: Customcrm Order is synchronized with exactly one Customcrm User (line 30)
+    @synchronized @line_30
+    Scenario: Customcrm Order is synchronized with exactly one Customcrm User
       Given a Customcrm Order
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the Customcrm Order is linked to exactly one Customcrm User
 
-    @edited_in_source
-    Scenario: An edit in Customcrm Order reaches Customcrm User (line 32)
+    @edited_in_source @line_32
+    Scenario: An edit in Customcrm Order reaches Customcrm User
       Given a Customcrm Order
       When the dataflows are synchronized
       And the Customcrm Order is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Customcrm Order is linked to exactly one Customcrm User
 
-    @edited_in_target
-    Scenario: An edit in Customcrm User reaches Customcrm Order (line 32)
+    @edited_in_target @line_32
+    Scenario: An edit in Customcrm User reaches Customcrm Order
       Given a Customcrm Order
       When the dataflows are synchronized
       And the Customcrm User is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Customcrm Order is linked to exactly one Customcrm User
 
-    @no_properties
-    Scenario: Customcrm Order to Customcrm User: no properties listed (line 36)
+    @no_properties @line_36
+    Scenario: Customcrm Order to Customcrm User: no properties listed
       Given a Customcrm Order
       When the dataflows are synchronized
       Then the Customcrm Order is linked to exactly one Customcrm User
@@ -76,31 +76,31 @@ Feature: Customcrm to Customcrm Dataflow
   @customcrm_product_to_customcrm_contact @customcrm
   Rule: Customcrm Product to Customcrm Contact (line 44)
 
-    @synchronized
-    Scenario: Customcrm Product is synchronized with exactly one Customcrm Contact (line 46)
+    @synchronized @line_46
+    Scenario: Customcrm Product is synchronized with exactly one Customcrm Contact
       Given a Customcrm Product
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the Customcrm Product is linked to exactly one Customcrm Contact
 
-    @edited_in_source
-    Scenario: An edit in Customcrm Product reaches Customcrm Contact (line 48)
+    @edited_in_source @line_48
+    Scenario: An edit in Customcrm Product reaches Customcrm Contact (2)
       Given a Customcrm Product
       When the dataflows are synchronized
       And the Customcrm Product is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Customcrm Product is linked to exactly one Customcrm Contact
 
-    @edited_in_target
-    Scenario: An edit in Customcrm Contact reaches Customcrm Product (line 48)
+    @edited_in_target @line_48
+    Scenario: An edit in Customcrm Contact reaches Customcrm Product (2)
       Given a Customcrm Product
       When the dataflows are synchronized
       And the Customcrm Contact is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Customcrm Product is linked to exactly one Customcrm Contact
 
-    @no_properties
-    Scenario: Customcrm Product to Customcrm Contact: no properties listed (line 52)
+    @no_properties @line_52
+    Scenario: Customcrm Product to Customcrm Contact: no properties listed
       Given a Customcrm Product
       When the dataflows are synchronized
       Then the Customcrm Product is linked to exactly one Customcrm Contact
@@ -109,31 +109,31 @@ Feature: Customcrm to Customcrm Dataflow
   @customcrm_user_to_customcrm_order @customcrm
   Rule: Customcrm User to Customcrm Order (line 60)
 
-    @synchronized
-    Scenario: Customcrm User is synchronized with exactly one Customcrm Order (line 62)
+    @synchronized @line_62
+    Scenario: Customcrm User is synchronized with exactly one Customcrm Order
       Given a Customcrm User
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the Customcrm User is linked to exactly one Customcrm Order
 
-    @edited_in_source
-    Scenario: An edit in Customcrm User reaches Customcrm Order (line 64)
+    @edited_in_source @line_64
+    Scenario: An edit in Customcrm User reaches Customcrm Order (2)
       Given a Customcrm User
       When the dataflows are synchronized
       And the Customcrm User is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Customcrm User is linked to exactly one Customcrm Order
 
-    @edited_in_target
-    Scenario: An edit in Customcrm Order reaches Customcrm User (line 64)
+    @edited_in_target @line_64
+    Scenario: An edit in Customcrm Order reaches Customcrm User (2)
       Given a Customcrm User
       When the dataflows are synchronized
       And the Customcrm Order is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Customcrm User is linked to exactly one Customcrm Order
 
-    @no_properties
-    Scenario: Customcrm User to Customcrm Order: no properties listed (line 68)
+    @no_properties @line_68
+    Scenario: Customcrm User to Customcrm Order: no properties listed
       Given a Customcrm User
       When the dataflows are synchronized
       Then the Customcrm User is linked to exactly one Customcrm Order

@@ -10,31 +10,31 @@ Feature: Customcrm to Exact Dataflow
   @customcrm_contact_to_exact_contacts @customcrm @exact
   Rule: Customcrm Contact to Exact Contacts (line 12)
 
-    @synchronized
-    Scenario: Customcrm Contact is synchronized with exactly one Exact Contacts (line 14)
+    @synchronized @line_14
+    Scenario: Customcrm Contact is synchronized with exactly one Exact Contacts
       Given a Customcrm Contact
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the Customcrm Contact is linked to exactly one Exact Contacts
 
-    @edited_in_source
-    Scenario: An edit in Customcrm Contact reaches Exact Contacts (line 16)
+    @edited_in_source @line_16
+    Scenario: An edit in Customcrm Contact reaches Exact Contacts
       Given a Customcrm Contact
       When the dataflows are synchronized
       And the Customcrm Contact is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Customcrm Contact is linked to exactly one Exact Contacts
 
-    @edited_in_target
-    Scenario: An edit in Exact Contacts reaches Customcrm Contact (line 16)
+    @edited_in_target @line_16
+    Scenario: An edit in Exact Contacts reaches Customcrm Contact
       Given a Customcrm Contact
       When the dataflows are synchronized
       And the Exact Contacts is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Customcrm Contact is linked to exactly one Exact Contacts
 
-    @no_properties
-    Scenario: Customcrm Contact to Exact Contacts: no properties listed (line 20)
+    @no_properties @line_20
+    Scenario: Customcrm Contact to Exact Contacts: no properties listed
       Given a Customcrm Contact
       When the dataflows are synchronized
       Then the Customcrm Contact is linked to exactly one Exact Contacts
@@ -43,31 +43,31 @@ Feature: Customcrm to Exact Dataflow
   @customcrm_customer_to_exact_accounts @customcrm @exact
   Rule: Customcrm Customer to Exact Accounts (line 28)
 
-    @synchronized
-    Scenario: Customcrm Customer is synchronized with exactly one Exact Accounts (line 30)
+    @synchronized @line_30
+    Scenario: Customcrm Customer is synchronized with exactly one Exact Accounts
       Given a Customcrm Customer
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the Customcrm Customer is linked to exactly one Exact Accounts
 
-    @edited_in_source
-    Scenario: An edit in Customcrm Customer reaches Exact Accounts (line 32)
+    @edited_in_source @line_32
+    Scenario: An edit in Customcrm Customer reaches Exact Accounts
       Given a Customcrm Customer
       When the dataflows are synchronized
       And the Customcrm Customer is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Customcrm Customer is linked to exactly one Exact Accounts
 
-    @edited_in_target
-    Scenario: An edit in Exact Accounts reaches Customcrm Customer (line 32)
+    @edited_in_target @line_32
+    Scenario: An edit in Exact Accounts reaches Customcrm Customer
       Given a Customcrm Customer
       When the dataflows are synchronized
       And the Exact Accounts is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Customcrm Customer is linked to exactly one Exact Accounts
 
-    @no_properties
-    Scenario: Customcrm Customer to Exact Accounts: no properties listed (line 36)
+    @no_properties @line_36
+    Scenario: Customcrm Customer to Exact Accounts: no properties listed
       Given a Customcrm Customer
       When the dataflows are synchronized
       Then the Customcrm Customer is linked to exactly one Exact Accounts
@@ -76,31 +76,31 @@ Feature: Customcrm to Exact Dataflow
   @customcrm_product_to_exact_contacts @customcrm @exact
   Rule: Customcrm Product to Exact Contacts (line 44)
 
-    @synchronized
-    Scenario: Customcrm Product is synchronized with exactly one Exact Contacts (line 46)
+    @synchronized @line_46
+    Scenario: Customcrm Product is synchronized with exactly one Exact Contacts
       Given a Customcrm Product
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the Customcrm Product is linked to exactly one Exact Contacts
 
-    @edited_in_source
-    Scenario: An edit in Customcrm Product reaches Exact Contacts (line 48)
+    @edited_in_source @line_48
+    Scenario: An edit in Customcrm Product reaches Exact Contacts
       Given a Customcrm Product
       When the dataflows are synchronized
       And the Customcrm Product is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Customcrm Product is linked to exactly one Exact Contacts
 
-    @edited_in_target
-    Scenario: An edit in Exact Contacts reaches Customcrm Product (line 48)
+    @edited_in_target @line_48
+    Scenario: An edit in Exact Contacts reaches Customcrm Product
       Given a Customcrm Product
       When the dataflows are synchronized
       And the Exact Contacts is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Customcrm Product is linked to exactly one Exact Contacts
 
-    @no_properties
-    Scenario: Customcrm Product to Exact Contacts: no properties listed (line 52)
+    @no_properties @line_52
+    Scenario: Customcrm Product to Exact Contacts: no properties listed
       Given a Customcrm Product
       When the dataflows are synchronized
       Then the Customcrm Product is linked to exactly one Exact Contacts

@@ -10,31 +10,31 @@ Feature: CustomERP to Keap Dataflow
   @custom_contact_to_keap_contacts @customerp @keap
   Rule: Custom Contact to Keap Contacts (line 12)
 
-    @synchronized
-    Scenario: Custom Contact is synchronized with exactly one Keap Contacts (line 14)
+    @synchronized @line_14
+    Scenario: Custom Contact is synchronized with exactly one Keap Contacts
       Given a Custom Contact
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the Custom Contact is linked to exactly one Keap Contacts
 
-    @edited_in_source
-    Scenario: An edit in Custom Contact reaches Keap Contacts (line 16)
+    @edited_in_source @line_16
+    Scenario: An edit in Custom Contact reaches Keap Contacts
       Given a Custom Contact
       When the dataflows are synchronized
       And the Custom Contact is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Custom Contact is linked to exactly one Keap Contacts
 
-    @edited_in_target
-    Scenario: An edit in Keap Contacts reaches Custom Contact (line 16)
+    @edited_in_target @line_16
+    Scenario: An edit in Keap Contacts reaches Custom Contact
       Given a Custom Contact
       When the dataflows are synchronized
       And the Keap Contacts is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Custom Contact is linked to exactly one Keap Contacts
 
-    @no_properties
-    Scenario: Custom Contact to Keap Contacts: no properties listed (line 20)
+    @no_properties @line_20
+    Scenario: Custom Contact to Keap Contacts: no properties listed
       Given a Custom Contact
       When the dataflows are synchronized
       Then the Custom Contact is linked to exactly one Keap Contacts
@@ -43,31 +43,31 @@ Feature: CustomERP to Keap Dataflow
   @custom_customer_to_keap_companies @customerp @keap
   Rule: Custom Customer to Keap Companies (line 28)
 
-    @synchronized
-    Scenario: Custom Customer is synchronized with exactly one Keap Companies (line 30)
+    @synchronized @line_30
+    Scenario: Custom Customer is synchronized with exactly one Keap Companies
       Given a Custom Customer
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the Custom Customer is linked to exactly one Keap Companies
 
-    @edited_in_source
-    Scenario: An edit in Custom Customer reaches Keap Companies (line 32)
+    @edited_in_source @line_32
+    Scenario: An edit in Custom Customer reaches Keap Companies
       Given a Custom Customer
       When the dataflows are synchronized
       And the Custom Customer is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Custom Customer is linked to exactly one Keap Companies
 
-    @edited_in_target
-    Scenario: An edit in Keap Companies reaches Custom Customer (line 32)
+    @edited_in_target @line_32
+    Scenario: An edit in Keap Companies reaches Custom Customer
       Given a Custom Customer
       When the dataflows are synchronized
       And the Keap Companies is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Custom Customer is linked to exactly one Keap Companies
 
-    @no_properties
-    Scenario: Custom Customer to Keap Companies: no properties listed (line 36)
+    @no_properties @line_36
+    Scenario: Custom Customer to Keap Companies: no properties listed
       Given a Custom Customer
       When the dataflows are synchronized
       Then the Custom Customer is linked to exactly one Keap Companies
@@ -76,31 +76,31 @@ Feature: CustomERP to Keap Dataflow
   @custom_employee_to_keap_contacts @customerp @keap
   Rule: Custom Employee to Keap Contacts (line 44)
 
-    @synchronized
-    Scenario: Custom Employee is synchronized with exactly one Keap Contacts (line 46)
+    @synchronized @line_46
+    Scenario: Custom Employee is synchronized with exactly one Keap Contacts
       Given a Custom Employee
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the Custom Employee is linked to exactly one Keap Contacts
 
-    @edited_in_source
-    Scenario: An edit in Custom Employee reaches Keap Contacts (line 48)
+    @edited_in_source @line_48
+    Scenario: An edit in Custom Employee reaches Keap Contacts
       Given a Custom Employee
       When the dataflows are synchronized
       And the Custom Employee is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Custom Employee is linked to exactly one Keap Contacts
 
-    @edited_in_target
-    Scenario: An edit in Keap Contacts reaches Custom Employee (line 48)
+    @edited_in_target @line_48
+    Scenario: An edit in Keap Contacts reaches Custom Employee
       Given a Custom Employee
       When the dataflows are synchronized
       And the Keap Contacts is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Custom Employee is linked to exactly one Keap Contacts
 
-    @no_properties
-    Scenario: Custom Employee to Keap Contacts: no properties listed (line 52)
+    @no_properties @line_52
+    Scenario: Custom Employee to Keap Contacts: no properties listed
       Given a Custom Employee
       When the dataflows are synchronized
       Then the Custom Employee is linked to exactly one Keap Contacts
@@ -109,31 +109,31 @@ Feature: CustomERP to Keap Dataflow
   @customerp_product_to_keap_product @customerp @keap
   Rule: CustomERP Product to Keap Product (line 60)
 
-    @synchronized
-    Scenario: CustomERP Product is synchronized with exactly one Keap Product (line 62)
+    @synchronized @line_62
+    Scenario: CustomERP Product is synchronized with exactly one Keap Product
       Given a CustomERP Product
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the CustomERP Product is linked to exactly one Keap Product
 
-    @edited_in_source
-    Scenario: An edit in CustomERP Product reaches Keap Product (line 64)
+    @edited_in_source @line_64
+    Scenario: An edit in CustomERP Product reaches Keap Product
       Given a CustomERP Product
       When the dataflows are synchronized
       And the CustomERP Product is edited without changing a listed property
       And the dataflows are synchronized again
       Then the CustomERP Product is linked to exactly one Keap Product
 
-    @edited_in_target
-    Scenario: An edit in Keap Product reaches CustomERP Product (line 64)
+    @edited_in_target @line_64
+    Scenario: An edit in Keap Product reaches CustomERP Product
       Given a CustomERP Product
       When the dataflows are synchronized
       And the Keap Product is edited without changing a listed property
       And the dataflows are synchronized again
       Then the CustomERP Product is linked to exactly one Keap Product
 
-    @no_properties
-    Scenario: CustomERP Product to Keap Product: no properties listed (line 68)
+    @no_properties @line_68
+    Scenario: CustomERP Product to Keap Product: no properties listed
       Given a CustomERP Product
       When the dataflows are synchronized
       Then the CustomERP Product is linked to exactly one Keap Product

@@ -10,31 +10,31 @@ Feature: CustomERP to WebCRM Dataflow
   @customerp_customer_to_webcrm_organisations @customerp @webcrm
   Rule: CustomERP Customer to WebCRM Organisations (line 12)
 
-    @synchronized
-    Scenario: CustomERP Customer is synchronized with exactly one WebCRM Organisations (line 14)
+    @synchronized @line_14
+    Scenario: CustomERP Customer is synchronized with exactly one WebCRM Organisations
       Given a CustomERP Customer
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the CustomERP Customer is linked to exactly one WebCRM Organisations
 
-    @edited_in_source
-    Scenario: An edit in CustomERP Customer reaches WebCRM Organisations (line 16)
+    @edited_in_source @line_16
+    Scenario: An edit in CustomERP Customer reaches WebCRM Organisations
       Given a CustomERP Customer
       When the dataflows are synchronized
       And the CustomERP Customer is edited without changing a listed property
       And the dataflows are synchronized again
       Then the CustomERP Customer is linked to exactly one WebCRM Organisations
 
-    @edited_in_target
-    Scenario: An edit in WebCRM Organisations reaches CustomERP Customer (line 16)
+    @edited_in_target @line_16
+    Scenario: An edit in WebCRM Organisations reaches CustomERP Customer
       Given a CustomERP Customer
       When the dataflows are synchronized
       And the WebCRM Organisations is edited without changing a listed property
       And the dataflows are synchronized again
       Then the CustomERP Customer is linked to exactly one WebCRM Organisations
 
-    @no_properties
-    Scenario: CustomERP Customer to WebCRM Organisations: no properties listed (line 20)
+    @no_properties @line_20
+    Scenario: CustomERP Customer to WebCRM Organisations: no properties listed
       Given a CustomERP Customer
       When the dataflows are synchronized
       Then the CustomERP Customer is linked to exactly one WebCRM Organisations
@@ -43,31 +43,31 @@ Feature: CustomERP to WebCRM Dataflow
   @customerp_contact_to_webcrm_persons @customerp @webcrm
   Rule: CustomERP Contact to WebCRM Persons (line 28)
 
-    @synchronized
-    Scenario: CustomERP Contact is synchronized with exactly one WebCRM Persons (line 30)
+    @synchronized @line_30
+    Scenario: CustomERP Contact is synchronized with exactly one WebCRM Persons
       Given a CustomERP Contact
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the CustomERP Contact is linked to exactly one WebCRM Persons
 
-    @edited_in_source
-    Scenario: An edit in CustomERP Contact reaches WebCRM Persons (line 32)
+    @edited_in_source @line_32
+    Scenario: An edit in CustomERP Contact reaches WebCRM Persons
       Given a CustomERP Contact
       When the dataflows are synchronized
       And the CustomERP Contact is edited without changing a listed property
       And the dataflows are synchronized again
       Then the CustomERP Contact is linked to exactly one WebCRM Persons
 
-    @edited_in_target
-    Scenario: An edit in WebCRM Persons reaches CustomERP Contact (line 32)
+    @edited_in_target @line_32
+    Scenario: An edit in WebCRM Persons reaches CustomERP Contact
       Given a CustomERP Contact
       When the dataflows are synchronized
       And the WebCRM Persons is edited without changing a listed property
       And the dataflows are synchronized again
       Then the CustomERP Contact is linked to exactly one WebCRM Persons
 
-    @no_properties
-    Scenario: CustomERP Contact to WebCRM Persons: no properties listed (line 36)
+    @no_properties @line_36
+    Scenario: CustomERP Contact to WebCRM Persons: no properties listed
       Given a CustomERP Contact
       When the dataflows are synchronized
       Then the CustomERP Contact is linked to exactly one WebCRM Persons
@@ -76,31 +76,31 @@ Feature: CustomERP to WebCRM Dataflow
   @customerp_product_to_webcrm_products @customerp @webcrm
   Rule: CustomERP Product to WebCRM Products (line 44)
 
-    @synchronized
-    Scenario: CustomERP Product is synchronized with exactly one WebCRM Products (line 46)
+    @synchronized @line_46
+    Scenario: CustomERP Product is synchronized with exactly one WebCRM Products
       Given a CustomERP Product
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the CustomERP Product is linked to exactly one WebCRM Products
 
-    @edited_in_source
-    Scenario: An edit in CustomERP Product reaches WebCRM Products (line 48)
+    @edited_in_source @line_48
+    Scenario: An edit in CustomERP Product reaches WebCRM Products
       Given a CustomERP Product
       When the dataflows are synchronized
       And the CustomERP Product is edited without changing a listed property
       And the dataflows are synchronized again
       Then the CustomERP Product is linked to exactly one WebCRM Products
 
-    @edited_in_target
-    Scenario: An edit in WebCRM Products reaches CustomERP Product (line 48)
+    @edited_in_target @line_48
+    Scenario: An edit in WebCRM Products reaches CustomERP Product
       Given a CustomERP Product
       When the dataflows are synchronized
       And the WebCRM Products is edited without changing a listed property
       And the dataflows are synchronized again
       Then the CustomERP Product is linked to exactly one WebCRM Products
 
-    @no_properties
-    Scenario: CustomERP Product to WebCRM Products: no properties listed (line 52)
+    @no_properties @line_52
+    Scenario: CustomERP Product to WebCRM Products: no properties listed
       Given a CustomERP Product
       When the dataflows are synchronized
       Then the CustomERP Product is linked to exactly one WebCRM Products

@@ -10,16 +10,16 @@ Feature: Keap to Webcrm Dataflow
   @keap_companies_to_webcrm_organisations @keap @webcrm
   Rule: Keap Companies to Webcrm Organisations (line 12)
 
-    @synchronized
-    Scenario: Keap Companies is synchronized with exactly one Webcrm Organisations (line 14)
+    @synchronized @line_14
+    Scenario: Keap Companies is synchronized with exactly one Webcrm Organisations
       Given a Keap Companies with:
         | company_name | Sample Nordlys 745d83 |
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the Keap Companies is linked to exactly one Webcrm Organisations
 
-    @edited_in_source
-    Scenario: An edit in Keap Companies reaches Webcrm Organisations (line 16)
+    @edited_in_source @line_16
+    Scenario: An edit in Keap Companies reaches Webcrm Organisations
       Given a Keap Companies with:
         | company_name | Sample Nordlys 745d83 |
       When the dataflows are synchronized
@@ -29,8 +29,8 @@ Feature: Keap to Webcrm Dataflow
       Then the Webcrm Organisations has:
         | OrganisationName | Sample Nordlys 745d83 (edited 97d0ff) |
 
-    @edited_in_target
-    Scenario: An edit in Webcrm Organisations reaches Keap Companies (line 16)
+    @edited_in_target @line_16
+    Scenario: An edit in Webcrm Organisations reaches Keap Companies
       Given a Keap Companies with:
         | company_name | Sample Nordlys 745d83 |
       When the dataflows are synchronized
@@ -40,8 +40,8 @@ Feature: Keap to Webcrm Dataflow
       Then the Keap Companies has:
         | company_name | Sample Nordlys 745d83 (edited 0b6bd8) |
 
-    @property
-    Scenario Outline: Property rows of Keap Companies to Webcrm Organisations (line 12)
+    @property @line_12
+    Scenario Outline: Property rows of Keap Companies to Webcrm Organisations
       Given a Keap Companies with:
         | company_name | Sample Nordlys 745d83 |
       When the dataflows are synchronized
@@ -55,31 +55,31 @@ Feature: Keap to Webcrm Dataflow
   @keap_opportunity_to_webcrm_opportunities @keap @webcrm
   Rule: Keap Opportunity to Webcrm Opportunities (line 31)
 
-    @synchronized
-    Scenario: Keap Opportunity is synchronized with exactly one Webcrm Opportunities (line 33)
+    @synchronized @line_33
+    Scenario: Keap Opportunity is synchronized with exactly one Webcrm Opportunities
       Given a Keap Opportunity
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the Keap Opportunity is linked to exactly one Webcrm Opportunities
 
-    @edited_in_source
-    Scenario: An edit in Keap Opportunity reaches Webcrm Opportunities (line 35)
+    @edited_in_source @line_35
+    Scenario: An edit in Keap Opportunity reaches Webcrm Opportunities
       Given a Keap Opportunity
       When the dataflows are synchronized
       And the Keap Opportunity is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Keap Opportunity is linked to exactly one Webcrm Opportunities
 
-    @edited_in_target
-    Scenario: An edit in Webcrm Opportunities reaches Keap Opportunity (line 35)
+    @edited_in_target @line_35
+    Scenario: An edit in Webcrm Opportunities reaches Keap Opportunity
       Given a Keap Opportunity
       When the dataflows are synchronized
       And the Webcrm Opportunities is edited without changing a listed property
       And the dataflows are synchronized again
       Then the Keap Opportunity is linked to exactly one Webcrm Opportunities
 
-    @no_properties
-    Scenario: Keap Opportunity to Webcrm Opportunities: no properties listed (line 39)
+    @no_properties @line_39
+    Scenario: Keap Opportunity to Webcrm Opportunities: no properties listed
       Given a Keap Opportunity
       When the dataflows are synchronized
       Then the Keap Opportunity is linked to exactly one Webcrm Opportunities
@@ -88,16 +88,16 @@ Feature: Keap to Webcrm Dataflow
   @keap_product_to_webcrm_products @keap @webcrm
   Rule: Keap Product to Webcrm Products (line 47)
 
-    @synchronized
-    Scenario: Keap Product is synchronized with exactly one Webcrm Products (line 49)
+    @synchronized @line_49
+    Scenario: Keap Product is synchronized with exactly one Webcrm Products
       Given a Keap Product with:
         | product_price | 4207.06 |
       When the dataflows are synchronized
       And the dataflows are synchronized again
       Then the Keap Product is linked to exactly one Webcrm Products
 
-    @edited_in_source
-    Scenario: An edit in Keap Product reaches Webcrm Products (line 51)
+    @edited_in_source @line_51
+    Scenario: An edit in Keap Product reaches Webcrm Products
       Given a Keap Product with:
         | product_price | 4207.06 |
       When the dataflows are synchronized
@@ -107,8 +107,8 @@ Feature: Keap to Webcrm Dataflow
       Then the Webcrm Products has:
         | ProductPrice | "5131.14" |
 
-    @edited_in_target
-    Scenario: An edit in Webcrm Products reaches Keap Product (line 51)
+    @edited_in_target @line_51
+    Scenario: An edit in Webcrm Products reaches Keap Product
       Given a Keap Product with:
         | product_price | 4207.06 |
       When the dataflows are synchronized
@@ -118,8 +118,8 @@ Feature: Keap to Webcrm Dataflow
       Then the Keap Product has:
         | product_price | 4610.38 |
 
-    @property
-    Scenario Outline: Property rows of Keap Product to Webcrm Products (line 47)
+    @property @line_47
+    Scenario Outline: Property rows of Keap Product to Webcrm Products
       Given a Keap Product with:
         | product_price | 4207.06 |
       When the dataflows are synchronized
@@ -133,8 +133,8 @@ Feature: Keap to Webcrm Dataflow
   @keap_users_to_webcrm_users @keap @webcrm
   Rule: Keap Users to Webcrm Users (line 66)
 
-    @synchronized
-    Scenario: Keap Users is synchronized with exactly one Webcrm Users (line 68)
+    @synchronized @line_68
+    Scenario: Keap Users is synchronized with exactly one Webcrm Users
       Given a Keap Users with:
         | email_address | Sample Meadow e35e1e |
         | job_title | 日本語テキスト 192b31 O'Brien & "Sons" |
@@ -142,8 +142,8 @@ Feature: Keap to Webcrm Dataflow
       And the dataflows are synchronized again
       Then the Keap Users is linked to exactly one Webcrm Users
 
-    @edited_in_source
-    Scenario: An edit in Keap Users reaches Webcrm Users (line 70)
+    @edited_in_source @line_70
+    Scenario: An edit in Keap Users reaches Webcrm Users
       Given a Keap Users with:
         | email_address | Sample Meadow e35e1e |
         | job_title | 日本語テキスト 192b31 O'Brien & "Sons" |
@@ -156,8 +156,8 @@ Feature: Keap to Webcrm Dataflow
         | UserEmail | Sample Meadow e35e1e (edited b898f9) |
         | UserTitle | 日本語テキスト 192b31 O'Brien & "Sons" (edited 6c1d7a) |
 
-    @edited_in_target
-    Scenario: An edit in Webcrm Users reaches Keap Users (line 70)
+    @edited_in_target @line_70
+    Scenario: An edit in Webcrm Users reaches Keap Users
       Given a Keap Users with:
         | email_address | Sample Meadow e35e1e |
         | job_title | 日本語テキスト 192b31 O'Brien & "Sons" |
@@ -170,8 +170,8 @@ Feature: Keap to Webcrm Dataflow
         | email_address | Sample Meadow e35e1e (edited 932f4e) |
         | job_title | 日本語テキスト 192b31 O'Brien & "Sons" (edited e417c4) |
 
-    @property
-    Scenario Outline: Property rows of Keap Users to Webcrm Users (line 66)
+    @property @line_66
+    Scenario Outline: Property rows of Keap Users to Webcrm Users
       Given a Keap Users with:
         | email_address | Sample Meadow e35e1e |
         | job_title | 日本語テキスト 192b31 O'Brien & "Sons" |

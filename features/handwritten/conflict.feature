@@ -3,7 +3,7 @@
 Feature: A conflict between Keap and WebCRM
   When both sides changed the same property since the last sync, the latest modification
   wins. Keap Companies carry no modified timestamp, so Keap's change counts as made when
-  the run reads it (decision 10): later than the edit made in WebCRM before the run.
+  the run reads it (docs/design.md#reading-changes): later than the edit made in WebCRM before the run.
 
   Background:
     Given the dataflow document "dataflows/keap-to-webcrm.rst"

@@ -2,7 +2,7 @@
 @keap_to_webcrm @keap @webcrm @price
 Feature: A product price round trip between Keap and WebCRM
   Keap holds product_price as a number; the document sends it to WebCRM's ProductPrice as
-  "string", WebCRM stores it as a number (decision 5), and an edit in WebCRM comes back
+  "string", WebCRM stores it as a number (docs/design.md#api-types), and an edit in WebCRM comes back
   to Keap as a number again.
 
   Background:

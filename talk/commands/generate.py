@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from pathlib import Path
 from typing import Any
 
-from talk.dataflow.lint import collect_files
+from talk.dataflow.lint import collect_files, lint_files
 from talk.dataflow.model import Dataflow, DataflowError
-from talk.dataflow.parser import parse_file
 from talk.gherkin.generate import check, plan_each, write
 
 __all__ = ["register", "run"]
@@ -19,11 +19,13 @@ Generate one Gherkin feature per dataflow document (named after it, e.g.
 keap-to-webcrm.feature), marked as generated. Folders are searched for *.rst files.
 Hand-written features (features/handwritten/) are never touched.
 
-A document that cannot be generated (unreadable, or a section talk cannot turn into
-scenarios) is named as `file:line: reason`; every other document is still written.
+A document that cannot be generated (one `talk lint` rejects, or a section talk cannot
+turn into scenarios) is named as `file:line: reason`; every other document is still
+written. Features name their document relative to the repository (the folder above --out
+holding pytest.ini, pyproject.toml or .git), wherever the command runs.
 
-With --check nothing is written: the command lists generated files that are stale,
-missing or have no document, and exits 1 if there are any (for CI).
+With --check nothing is written: the command lists generated files that are stale (with a
+unified diff), missing or have no document, and exits 1 if there are any (for CI).
 Exit status: 0 up to date / written, 1 a document could not be generated or --check found
 differences, 2 a path does not exist or a feature could not be written."""
 
@@ -41,13 +43,27 @@ def register(subparsers: Any) -> None:
 
 
 def _parse_all(files: list[Path]) -> tuple[list[Dataflow], list[DataflowError]]:
+    """The documents `talk lint` accepts; each one it rejects is a problem naming its first
+    error (a checklist of a document lint rejects would check the wrong thing)."""
     dataflows, problems = [], []
-    for path in files:
-        try:
-            dataflows.append(parse_file(path))
-        except DataflowError as error:
-            problems.append(error)
+    for report in lint_files(files):
+        errors = [f for f in report.findings if f.level == "error"]
+        if report.dataflow is not None and not errors:
+            dataflows.append(report.dataflow)
+            continue
+        first = errors[0] if errors else None
+        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
+        problems.append(DataflowError(report.file, first.line if first else 0,
+                                      f"`talk lint` rejects it: "
+                                      f"{first.message if first else 'unreadable'}{more}"))
     return dataflows, problems
+
+
+def _unified_diff(path: Path, wanted: str) -> str:
+    """What `talk generate` would change in `path`, as `diff -u` shows it."""
+    current = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(current, wanted.splitlines(keepends=True),
+                                        f"{path} (on disk)", f"{path} (generated)"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
         differences = check(planned, args.out)
         for difference in differences:
             print(difference)
+            if difference.problem == "stale":
+                print(_unified_diff(difference.path, planned[difference.path]), end="")
         state = f"{len(differences)} differ" if differences else "up to date"
         print(f"talk generate --check: {len(planned)} features, {state}{failed}",
               file=sys.stderr)

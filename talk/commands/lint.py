@@ -9,7 +9,7 @@ from typing import Any
 
 from talk.dataflow.lint import collect_files, lint_files, report_json, report_lines
 
-__all__ = ["register", "run"]
+__all__ = ["github_annotation", "register", "run"]
 
 DESCRIPTION = """\
 Parse dataflow documents and report their defects as `file:line: level: message`.
@@ -25,9 +25,21 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="a dataflow document (.rst) or a folder of them")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
+    parser.add_argument("--format", choices=("text", "json", "github"), default="text",
                         help="text: one line per finding (default); json: one JSON document "
-                             "with the model of every file and its findings")
+                             "with the model of every file and its findings; github: GitHub "
+                             "Actions annotations (::error file=...,line=...::message)")
+
+
+def github_annotation(file: str, line: int, level: str, message: str) -> str:
+    """A GitHub Actions workflow command: the finding shows on the pull request's diff."""
+    def escape(text: str, *, value: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if value else text
+
+    command = "error" if level == "error" else "warning"
+    return (f"::{command} file={escape(file, value=True)},line={line},"
+            f"title=talk lint::{escape(message)}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,6 +49,11 @@ def run(args: argparse.Namespace) -> int:
     reports = lint_files(files)
     if args.format == "json":
         print(json.dumps([report_json(report) for report in reports], indent=2))
+    elif args.format == "github":
+        for report in reports:
+            for finding in report.findings:
+                print(github_annotation(report.file, finding.line, finding.level,
+                                        finding.message))
     else:
         for report in reports:
             for line in report_lines(report):

@@ -1,8 +1,10 @@
 """`talk serve`: every system's emulated API over real HTTP on 127.0.0.1, until stopped.
 
 Systems served: the dedicated profiles, every system named in the dataflow documents
-(`--dataflows DIR`) and any `--system NAME`. Each starts empty. The first lines on stdout
-are `<key> <base URL>`, one per system, so a script can read where each one lives.
+(`--dataflows DIR`) and any `--system NAME`. Each starts empty, or with `--seed N` sample
+records per source entity of the documents; each request is logged on stderr. The first
+lines on stdout are `<key> <base URL>`, one per system, so a script can read where each one
+lives.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ def register(subparsers: Any) -> None:
                              "(default dataflows/)")
     parser.add_argument("--system", action="append", default=[], metavar="NAME",
                         help="also serve this system (repeatable)")
+    parser.add_argument("--seed", type=int, default=0, metavar="N",
+                        help="start with N sample records in each source entity of the "
+                             "documents (default 0: every system starts empty)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no request log on stderr (by default one line per request)")
     parser.add_argument("--timeout-delay", type=float, default=60.0, metavar="SECONDS",
                         help="how long an injected timeout holds the connection (default 60)")
 
@@ -93,7 +100,24 @@ def _stop_on_signals() -> None:
         signal.signal(signal.SIGTERM, stop)
 
 
+def _seed(server: EmulatorServer, dataflows: Path, per_entity: int) -> int | None:
+    """Sample records in every source entity of the documents; None when one is unreadable."""
+    from talk.commands.sync import load_dataflows
+    from talk.dataflow import DataflowError
+    from talk.sync.seed import seed_samples
+
+    try:
+        documents = load_dataflows(dataflows)
+    except DataflowError as exc:
+        print(f"talk serve: --seed: {exc}", file=sys.stderr)
+        return None
+    return seed_samples({e.key: e for e in server.emulators}, documents, per_entity)
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.seed < 0:
+        print("talk serve: --seed must be 0 or more", file=sys.stderr)
+        return 2
     if args.token is not None and not args.token.strip():
         print("talk serve: --token must not be empty", file=sys.stderr)
         return 2
@@ -120,6 +144,13 @@ def run(args: argparse.Namespace) -> int:
                       file=sys.stderr)
                 continue
             print(f"{profile.key} {emulator.base_url}", flush=True)
+        if args.seed:
+            seeded = _seed(server, args.dataflows, args.seed)
+            if seeded is None:
+                return 2
+            print(f"talk serve: seeded {seeded} sample records", file=sys.stderr)
+        if not args.quiet:  # the server logs each request (method, path, status) at debug
+            logging.getLogger("talk.emulator.server").setLevel(logging.DEBUG)
         print(f"talk serve: serving {len(server.emulators)} systems on {server.url}; "
               f"Ctrl-C stops", file=sys.stderr, flush=True)
         _stop_on_signals()

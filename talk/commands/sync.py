@@ -112,9 +112,12 @@ def _connectors(args: argparse.Namespace, dataflows: Sequence[Dataflow]) -> dict
         connectors[profile.key] = connector_for(profile, system.base_url, system.token,
                                                 retry=RetryPolicy(**system.network))
     if missing:
-        where = config.path or "talk.toml"
-        raise ConfigError(where, None, "no base_url for " + ", ".join(
-            f"[systems.{key}]" for key in missing) + " (or use --emulate)")
+        sections = ", ".join(f"[systems.{key}]" for key in missing)
+        if config.path is None:  # there is no file to blame: say that
+            raise ConfigError(Path.cwd() / "talk.toml", None,
+                              f"no such file (and no --config): it names each system's "
+                              f"base_url, here {sections}; or use --emulate")
+        raise ConfigError(config.path, None, f"no base_url for {sections} (or use --emulate)")
     return connectors
 
 

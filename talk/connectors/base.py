@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json as jsonlib
+import logging
 import random
 import time
 from abc import ABC, abstractmethod
@@ -21,6 +22,8 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 
+from talk.connectors.deadline import DeadlineAdapter
+from talk.connectors.deadline import deadline as answer_by
 from talk.systems.profile import EntityProfile, SystemProfile
 from talk.systems.timestamps import parse_iso_timestamp
 
@@ -37,6 +40,8 @@ __all__ = [
     "RetryPolicy",
     "UnsafeRequest",
 ]
+
+_LOG = logging.getLogger(__name__)  # `talk -v` shows retries, `-vv` every request
 
 Record = dict[str, Any]
 
@@ -175,7 +180,7 @@ class Connector(ABC):
         _check_token(profile.key, token)
         self._token = token
         self._origin = _origin(self.base_url)
-        self.session = session or requests.Session()
+        self.session = session or _session()
         self.retry = retry or RetryPolicy()
         self.request_count = 0
         self.write_count = 0
@@ -291,6 +296,8 @@ class Connector(ABC):
                     # create intents find its record.
                     raise AmbiguousWrite(self.profile.key, method, url, attempt, last) from None
             else:
+                _LOG.debug("%s %s %s -> %d", self.profile.key, method.upper(),
+                           url.split("?", 1)[0], response.status_code)
                 if response.status_code < 400:
                     return response
                 if response.status_code == 429 or response.status_code >= 500:
@@ -320,6 +327,10 @@ class Connector(ABC):
                     raise RateLimited(self.profile.key, method, url, attempt, delay,
                                       policy.max_total - (policy.clock() - started))
                 break
+            why = last.split(" ", 1)[0] if last[:3].isdigit() else last
+            _LOG.info("%s %s %s: %s, retry in %s s (%d/%d)", self.profile.key, method.upper(),
+                      url.split("?", 1)[0], why, f"{round(wait, 1):g}", attempt + 1,
+                      policy.max_attempts)
             policy.sleep(wait)
         raise RetriesExhausted(self.profile.key, method, url, attempt, last)
 
@@ -328,11 +339,17 @@ class Connector(ABC):
         """One attempt that ends within `budget` seconds even if the server drips its
         answer a byte at a time (a read timeout alone restarts with every byte)."""
         deadline = time.monotonic() + budget
-        response = self.session.request(
-            method, url, params=params, json=json,
-            headers={**self.auth_headers(), **(headers or {})},
-            timeout=(min(budget, 10.0), budget), stream=True,
-        )
+        try:
+            with answer_by(deadline):  # the status line and headers, dripped or not
+                response = self.session.request(
+                    method, url, params=params, json=json,
+                    headers={**self.auth_headers(), **(headers or {})},
+                    timeout=(min(budget, 10.0), budget), stream=True,
+                )
+        except requests.ConnectionError:
+            if time.monotonic() >= deadline:
+                raise _Overdue from None  # the watchdog hung up on a dripping server
+            raise
         raw = response.raw
         if raw is None:  # a transport adapter that answered from memory: no socket to drip
             return response
@@ -358,6 +375,15 @@ class Connector(ABC):
         response._content_consumed = True  # type: ignore[attr-defined]
         raw.release_conn()  # the connection goes back to the pool (keep-alive)
         return response
+
+
+def _session() -> requests.Session:
+    """A session whose requests get their headers within their deadline too."""
+    session = requests.Session()
+    adapter = DeadlineAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 class _Overdue(Exception):

@@ -1,6 +1,7 @@
 """Lint dataflow documents: parse findings plus checks that need the system profiles.
 
-The profile check is decision 8: a creating section whose target requires fields that no
+The profile check is docs/design.md#unsupported-sections: a creating section whose target requires
+fields that no
 property row maps cannot create anything, and the document alone shows it. The sync and
 the harness use `unsupported_reason` for the same words in their reports.
 """
@@ -32,7 +33,8 @@ __all__ = [
 
 
 def missing_required(section: Section) -> list[tuple[str, ...]]:
-    """Required-on-create groups of the target that no property row maps (decision 2)."""
+    """Required-on-create groups of the target that no property row maps
+    (docs/design.md#create-requirements)."""
     profile = profile_for(section.target.system)
     if profile.generic:
         return []

@@ -118,7 +118,8 @@ class BracketCondition:
 
     @property
     def understood(self) -> bool:
-        """Decision 14: only a non-empty value and a path are evaluated; the rest is manual."""
+        """docs/design.md#bracket-conditions: only a non-empty value and a path are evaluated; the
+        rest is manual."""
         return bool(self.value) and bool(self.path)
 
 
@@ -187,7 +188,7 @@ class Shape(IntEnum):
 
     @property
     def creates(self) -> bool:
-        """Decision 7: shape 2 alone only links; the others may create."""
+        """docs/design.md#which-sections-create: shape 2 alone only links; the others may create."""
         return self is not Shape.MERGE_FIRST
 
 
@@ -244,5 +245,6 @@ class Dataflow:
 
     @property
     def unique_sections(self) -> list[Section]:
-        """Sections to sync and check: a duplicate is used once (decision 16)."""
+        """Sections to sync and check: a duplicate is used once
+        (docs/design.md#duplicate-sections)."""
         return [s for s in self.sections if s.duplicate_of is None]

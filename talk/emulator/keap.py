@@ -10,7 +10,8 @@ does: 405 for a method a route lacks, 404 for a route that does not exist (`user
 Error bodies have v1's `Error` shape; their wording is ours (the real texts are unverified).
 
 Answers are Gson's: null fields are left out, a number field holds a number even when a
-numeric string was sent, a string field holds the text of a number sent for it (decision 5).
+numeric string was sent, a string field holds the text of a number sent for it
+(docs/design.md#api-types).
 Every answer carries Keap's throttle and quota headers; a 429 has no Retry-After.
 """
 
@@ -66,7 +67,7 @@ def keap_error(status: int, message: str,
     return HttpResponse(status, {"message": message}, headers or {})
 
 
-# -- Gson's default conversions (decision 5) ---------------------------------------------------
+# -- Gson's default conversions (docs/design.md#api-types) ---------------------------------------
 
 
 def convert_like_gson(entity: EntityProfile, body: Record, prefix: str = "") -> Record:
@@ -492,7 +493,8 @@ def _empty(value: Any) -> bool:
 
 
 def _check_required(entity: EntityProfile, payload: Record) -> None:
-    """Decision 2: refuse a create without what the API requires, in its own words."""
+    """docs/design.md#create-requirements: refuse a create without what the API requires, in its
+    own words."""
     present = {name for name, value in payload.items() if not _empty(value)}
     missing = entity.missing_required(present)
     if entity.name == "Contacts" and missing:

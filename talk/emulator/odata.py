@@ -1,4 +1,5 @@
-"""The small part of OData v2 `$filter` that Exact Online clients send (decision 4).
+"""The small part of OData v2 `$filter` that Exact Online clients send
+(docs/design.md#credentials-and-odata).
 
 `Field op literal [and Field op literal ...]` with op in eq, ne, gt, ge, lt, le and
 guid'...', datetime'...', '...' (with '' for a quote), numbers, true, false and null.

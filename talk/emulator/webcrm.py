@@ -9,11 +9,13 @@ with `FindByCreateDates` for Organisations and Opportunities. Other methods get 
 405 with an `Allow` header and no body.
 
 Lists are bare arrays paged by `Page` (from 1) and `Size` (1..1000). POST answers 200 with
-the new id as the body (decision 3); PUT replaces the whole DTO and answers 200 without a
+the new id as the body (docs/design.md#answers-to-writes); PUT replaces the whole DTO and answers
+200 without a
 body; PATCH upserts an array and answers one string per item. Values are converted the way
-Json.NET does by default (decision 5); a value it cannot convert gets ASP.NET's 400 with
+Json.NET does by default (docs/design.md#api-types); a value it cannot convert gets ASP.NET's 400
+with
 the model-state errors (`{"ProductPrice": ["Could not convert string to double: ..."]}`).
-Fields the description does not know are stored like any other (decision 6).
+Fields the description does not know are stored like any other (docs/design.md#undescribed-fields).
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ class BadRequest(Exception):
         self.errors = {field: [message]}
 
 
-# -- Json.NET's default conversions (decision 5) ----------------------------------------------
+# -- Json.NET's default conversions (docs/design.md#api-types) -----------------------------------
 
 
 def convert_like_json_net(entity: EntityProfile, body: Record) -> Record:

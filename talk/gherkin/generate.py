@@ -6,7 +6,6 @@ compared or reported as extra: hand-written features (features/handwritten/) are
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,20 +62,37 @@ def feature_file_name(dataflow: Dataflow) -> str:
     return f"{dataflow.name}.feature"
 
 
-def display_path(path: str | Path) -> str:
-    """The document's path as written in the feature: relative to the cwd when inside it."""
-    candidate = Path(path)
-    if candidate.is_absolute():
+_ROOT_MARKS = ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg", ".git")
+
+
+def repository_root(start: Path) -> Path:
+    """The folder pytest takes as the rootdir: the nearest one at or above `start` holding
+    a configuration file or `.git`; the current folder when there is none."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if any((folder / mark).exists() for mark in _ROOT_MARKS):
+            return folder
+    return Path.cwd().resolve()
+
+
+def display_path(path: str | Path, root: Path | None = None) -> str:
+    """The document's path as written in the feature: relative to the repository `root`
+    (else the cwd) when inside it, so a feature reads the same on every checkout."""
+    candidate = Path(path).resolve()
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
         try:
-            candidate = candidate.relative_to(Path.cwd())
+            return candidate.relative_to(base.resolve()).as_posix()
         except ValueError:
-            return candidate.as_posix()
-    return Path(os.path.normpath(candidate)).as_posix()
+            continue
+    return candidate.as_posix()
 
 
-def render_feature(dataflow: Dataflow, source_path: str | None = None) -> str:
+def render_feature(dataflow: Dataflow, source_path: str | None = None,
+                   root: Path | None = None) -> str:
     """The feature text of one document; parses with gherkin-official (checked here)."""
-    shown = source_path if source_path is not None else display_path(dataflow.path)
+    shown = source_path if source_path is not None else display_path(dataflow.path, root)
     view = feature_view(dataflow, shown)
     text = _ENV.get_template("document.feature.j2").render(
         feature=view, quoted_path=escape.quoted(shown))
@@ -98,6 +114,7 @@ def plan_each(dataflows: Sequence[Dataflow], out_dir: Path
     generated: one document never keeps the others from being written."""
     planned: dict[Path, str] = {}
     problems: list[DataflowError] = []
+    root = repository_root(out_dir if out_dir.is_dir() else out_dir.parent)
     for dataflow in dataflows:
         path = out_dir / feature_file_name(dataflow)
         if path in planned:
@@ -105,7 +122,7 @@ def plan_each(dataflows: Sequence[Dataflow], out_dir: Path
                                           f"another document gives {path}: rename one"))
             continue
         try:
-            planned[path] = render_feature(dataflow)
+            planned[path] = render_feature(dataflow, root=root)
         except DataflowError as error:
             problems.append(error)
     return planned, problems

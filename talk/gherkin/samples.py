@@ -2,7 +2,8 @@
 
 Every value is seeded from the document and the line of the row it serves, so generating
 twice gives the same features. Values fit the source field, the documented type and the
-target field (decision 19); every other row whose ends are both strings gets a hard string
+target field (docs/design.md#sample-values); every other row whose ends are both strings gets a
+hard string
 (quotes, pipes, unicode, HTML-like text).
 """
 

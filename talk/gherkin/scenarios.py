@@ -2,8 +2,8 @@
 
 Each scenario is a view (name, tags, steps, examples) that the template prints; all text
 is escaped here, so the template only lays it out. The plugin finds the item a scenario
-stands for by its kind tag and the `(line N)` at the end of its name (or the `line` column
-of an outline's examples).
+stands for by its kind tag and its `@line_N` tag (for an outline, the `line` column of its
+examples); names carry no line, so node ids stay when a document changes above them.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from talk.harness.checklist import (
     document_item,
     same_slot,
 )
+from talk.harness.items import LINE_TAG
 from talk.report.results import ItemKind
 from talk.systems.keys import system_key
 from talk.types.coerce import CoercionError
@@ -103,7 +104,9 @@ class _SectionWriter:
         return steps
 
     def _name(self, text: str, line: int, *, outline: bool = False) -> str:
-        return f"{escape.name(text, outline=outline)} (line {line})"
+        """The scenario's name carries no line: node ids and CI history survive edits above
+        it. The line travels as a tag (`scenarios` adds it)."""
+        return escape.name(text, outline=outline)
 
     # -- one scenario per item kind -----------------------------------------------------
 
@@ -117,11 +120,12 @@ class _SectionWriter:
             elif item.kind is ItemKind.PROPERTY_CONDITION_NOT_MET:
                 not_met_rows.append(item)
             else:
-                views.append(self._scenario(item))
+                views.append(_line_tagged(self._scenario(item), item.line))
         for condition, rows in self._by_condition(property_rows).items():
-            views.append(self._property_outline(rows, condition))
+            views.append(_line_tagged(self._property_outline(rows, condition),
+                                      self.section.line))
         if not_met_rows:
-            views.append(self._not_met_outline(not_met_rows))
+            views.append(_line_tagged(self._not_met_outline(not_met_rows), self.section.line))
         return views
 
     def _scenario(self, item: ChecklistItem) -> ScenarioView:
@@ -273,6 +277,21 @@ class _SectionWriter:
                             header, rows)
 
 
+def _line_tagged(view: ScenarioView, line: int) -> ScenarioView:
+    view.tags.append(f"{LINE_TAG}{line}")
+    return view
+
+
+def _unique_names(rules: list[RuleView]) -> None:
+    """pytest-bdd finds a scenario by its name: a repeated one gets ` (2)`, ` (3)`, ..."""
+    seen: dict[str, int] = {}
+    for rule in rules:
+        for view in rule.scenarios:
+            seen[view.name] = seen.get(view.name, 0) + 1
+            if seen[view.name] > 1:
+                view.name = f"{view.name} ({seen[view.name]})"
+
+
 def kind_tag(item: ChecklistItem) -> str:
     return item.kind.value
 
@@ -308,12 +327,14 @@ def feature_view(dataflow: Dataflow, source_path: str) -> FeatureView:
                        system_key(section.target.system)),
             scenarios=_section_scenarios(dataflow, items),
         ))
+    _unique_names(rules)
     tags = _tags(dataflow.name, system_key(dataflow.source_system),
                  system_key(dataflow.target_system))
     alone = document_item(dataflow)
     scenarios = [] if alone is None else [ScenarioView(
-        f"Nothing to check: the document has no sections (line {alone.line})",
-        [kind_tag(alone)], [StepView("Then", "the document lists no sections")])]
+        "Nothing to check: the document has no sections",
+        [kind_tag(alone), f"{LINE_TAG}{alone.line}"],
+        [StepView("Then", "the document lists no sections")])]
     return FeatureView(source_path, escape.name(dataflow.title) or dataflow.name, tags, rules,
                        scenarios)
 

@@ -74,7 +74,7 @@ def same_slot(section: Section) -> bool:
 
 
 def is_id_row(section: Section, row: PropertyRow) -> bool:
-    """Decision 15: a row into the target's own id field names the link."""
+    """docs/design.md#id-rows: a row into the target's own id field names the link."""
     target = resolve_entity(profile_for(section.target.system), section.target.entity)
     return target.is_id_field(row.target.path)
 
@@ -152,5 +152,6 @@ def document_item(dataflow: Dataflow) -> ChecklistItem | None:
 
 
 def checklist(dataflow: Dataflow) -> list[SectionChecklist]:
-    """Every section's items; a duplicated section is checked once (decision 16)."""
+    """Every section's items; a duplicated section is checked once
+    (docs/design.md#duplicate-sections)."""
     return [section_checklist(section) for section in dataflow.unique_sections]

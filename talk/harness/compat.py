@@ -6,8 +6,11 @@ made with pytest-bdd's public `scenario()` decorator. What is not public, and fe
 
 - `pytest.Module._getobj`, overridden so no Python file is imported;
 - `pytest_bdd.feature.get_feature` and the parsed `Feature`/`ScenarioTemplate` objects;
-- the `parametrize` mark pytest-bdd puts on an outline, whose ids are rewritten to `line27`
-  (pytest-bdd joins every example value into the id, hard strings included).
+- `pytest_bdd.reporting.scenario_reports_registry`, whose step reports Cucumber JSON is
+  written from: a step that raised a skip or `pytest.fail` is not marked there, so the
+  scenario would show as passed (`close_step_reports`);
+- the `parametrize` mark pytest-bdd puts on an outline, whose ids are rewritten to
+  `source-target` (pytest-bdd joins every example value into the id, hard strings included).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ __all__ = [
     "FeatureFile",
     "ScenarioInfo",
     "SkipException",
+    "close_step_reports",
     "example_of",
     "scenario_info",
 ]
@@ -38,6 +42,7 @@ __all__ = [
 EXAMPLE_PARAM = "_pytest_bdd_example"
 _NOT_NAME = re.compile(r"\W+")
 
+_KNOWN_MARKERS = pytest.StashKey[set[str]]()
 _TEMPLATES: WeakKeyDictionary[Callable[..., Any], ScenarioTemplate] = WeakKeyDictionary()
 
 
@@ -68,6 +73,11 @@ def _function_names(names: Iterable[str]) -> Iterator[str]:
 
 
 def _example_id(context: dict[str, str], index: int) -> str:
+    """A property row's id is its source and target, not its line: it stays the same when
+    the document changes above the row."""
+    names = [context.get(key, "").strip() for key in ("source", "target")]
+    if all(names):
+        return _NOT_NAME.sub("_", "-".join(names)).strip("_") or f"example{index}"
     line = context.get("line", "").strip()
     return f"line{line}" if line.isdigit() else f"example{index}"
 
@@ -89,14 +99,21 @@ def _rewrite_example_ids(function: Callable[..., Any]) -> None:
         marks[position] = pytest.mark.parametrize(EXAMPLE_PARAM, params).mark
 
 
+def _tags(template: ScenarioTemplate) -> set[str]:
+    """A scenario's own tags with its rule's and its feature's."""
+    rule_tags = template.rule.tags if template.rule is not None else set()
+    return set(template.tags) | set(template.feature.tags) | set(rule_tags)
+
+
 def _bind(feature: Feature, path: Path, on_tags: Callable[[set[str]], None]) -> types.ModuleType:
     module = types.ModuleType(f"feature_{_NOT_NAME.sub('_', path.stem)}")
     module.__file__ = str(path)
     names = list(feature.scenarios)
+    # every tag of the file at once: pytest re-reads all markers whenever a mark it does
+    # not know yet is used, so registering them one scenario at a time is quadratic
+    on_tags({tag for template in feature.scenarios.values() for tag in _tags(template)})
     for function_name, scenario_name in zip(_function_names(names), names, strict=True):
         template = feature.scenarios[scenario_name]
-        rule_tags = template.rule.tags if template.rule is not None else set()
-        on_tags(set(template.tags) | set(feature.tags) | set(rule_tags))
 
         def _scenario() -> None:
             """The steps do the work."""
@@ -110,16 +127,37 @@ def _bind(feature: Feature, path: Path, on_tags: Callable[[set[str]], None]) -> 
 
 
 class FeatureFile(pytest.Module):
-    """A `.feature` file collected as a test module (decision 20)."""
+    """A `.feature` file collected as a test module (docs/design.md#pytest-wiring)."""
 
     def _getobj(self) -> types.ModuleType:
         feature = get_feature(str(self.path.parent), self.path.name)
         return _bind(feature, self.path, self._register_markers)
 
     def _register_markers(self, tags: set[str]) -> None:
-        known = {line.split(":", 1)[0].strip() for line in self.config.getini("markers")}
+        known = self.config.stash.get(_KNOWN_MARKERS, None)
+        if known is None:  # once per run, not once per feature file or scenario
+            known = {line.split(":", 1)[0].strip() for line in self.config.getini("markers")}
+            self.config.stash[_KNOWN_MARKERS] = known
         for tag in sorted(tags - known):
             self.config.addinivalue_line("markers", f"{tag}: a tag of a feature file")
+            known.add(tag)
+
+
+def close_step_reports(item: pytest.Item) -> None:
+    """Mark every step of the item's scenario not passed, for pytest-bdd's Cucumber JSON
+    (it then shows each as skipped or failed, as the test report is)."""
+    from pytest_bdd.reporting import StepReport, scenario_reports_registry
+
+    report = scenario_reports_registry.get(item)
+    if report is None:
+        return
+    if report.step_reports:
+        report.fail()
+        return
+    for step in report.scenario.steps:
+        step_report = StepReport(step=step)
+        step_report.finalize(failed=True)
+        report.add_step_report(step_report)
 
 
 def scenario_info(item: pytest.Item) -> ScenarioInfo | None:
@@ -130,13 +168,12 @@ def scenario_info(item: pytest.Item) -> ScenarioInfo | None:
         return None
     steps = [step.name for step in template.all_background_steps]
     rule = template.rule
-    rule_tags = rule.tags if rule is not None else set()
     return ScenarioInfo(
         feature_file=Path(template.feature.filename),
         feature_name=template.feature.name,
         name=template.name,
         line=template.line_number,
-        tags=frozenset(set(template.tags) | set(template.feature.tags) | set(rule_tags)),
+        tags=frozenset(_tags(template)),
         rule_name=rule.name if rule is not None else None,
         background=tuple(steps),
     )

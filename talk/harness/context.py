@@ -7,7 +7,7 @@ hold nothing else, so the other sections would only read empty collections.
 
 Everything that varies between scenarios (record ids, emulator clocks) derives from the
 scenario's node id, never from a global counter or the wall clock, so a run under
-pytest-xdist gives the same ids, bodies and results as a serial one (decision 20).
+pytest-xdist gives the same ids, bodies and results as a serial one (docs/design.md#pytest-wiring).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section
+from talk.dataflow.row_lint import unlinkable_reason
 from talk.emulator.base import Clock, Emulator
 from talk.harness.checklist import PAIRED
 from talk.harness.documents import load_document, resolve_document
@@ -128,8 +129,9 @@ class ScenarioContext:
         return dataflow
 
     def _refuse_unnamed(self) -> None:
-        """An item of a section naming no system is unsupported: there is no API to check
-        it against (the sync skips such a section with the same reason)."""
+        """An item of a section naming no system, or of one none of whose records can be
+        linked, is unsupported with the section's reason (docs/design.md#unlinkable-sections):
+        there is nothing to check it against."""
         current = self.current_section()
         if current is None:
             return
@@ -138,6 +140,9 @@ class ScenarioContext:
             if unnamed.section is section:
                 raise Unsupported(f"{self.shown(dataflow)} line {section.line}: "
                                   f"{unnamed.reason}")
+        unlinkable = unlinkable_reason(section)
+        if unlinkable is not None:
+            raise Unsupported(f"{self.shown(dataflow)} line {section.line}: {unlinkable}")
 
     @property
     def systems(self) -> EmulatedSystems:
@@ -348,8 +353,10 @@ class ScenarioContext:
         return found
 
     def explain_missing_link(self, kind: RecordType) -> None:
-        """Why a record has no link: unsupported or waiting on a condition (decisions 7, 8,
-        18) raise the matching outcome; otherwise return and let the caller fail."""
+        """Why a record has no link: unsupported or waiting on a condition
+        (docs/design.md#which-sections-create, docs/design.md#unsupported-sections,
+        docs/design.md#unlinkable-sections) raise the matching outcome; otherwise return and
+        let the caller fail."""
         for _, seeded in self.seeded:
             other = RecordType("", seeded.system, resolve_entity(
                 profile_for(seeded.system), seeded.entity), None)

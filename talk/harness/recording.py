@@ -8,6 +8,7 @@ item line, so the report does not depend on which worker ran what, or when.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from talk.harness.items import ItemInfo
 from talk.report.results import DocumentResult, Item, ItemKind, Results, SectionResult
 from talk.systems.registry import emulation_note
 
-__all__ = ["KIND_ORDER", "build_record", "build_results", "document_key"]
+__all__ = ["KIND_ORDER", "build_record", "build_results", "document_key", "records_of"]
 
 KIND_ORDER = [
     ItemKind.SYNCHRONIZED, ItemKind.CONDITION, ItemKind.MERGE, ItemKind.EDITED_IN_SOURCE,
@@ -55,6 +56,23 @@ def build_record(info: ItemInfo, dataflow: Dataflow | None, file: str, feature_n
                  "message": message, "evidence": evidence, "duration": round(duration, 4),
                  "nodeid": info.nodeid},
     }
+
+
+def records_of(results: Results) -> list[dict[str, Any]]:
+    """The records a report was built from (to merge a run over a subset into it)."""
+    records = []
+    for document in results.documents:
+        head = {"file": document.file, "title": document.title,
+                "source_system": document.source_system,
+                "target_system": document.target_system, "generated": document.generated}
+        for section in document.sections:
+            for item in section.items:
+                fields = {k: v for k, v in asdict(item).items()
+                          if k not in {"previous_status", "change"}}
+                records.append({"document": dict(head),
+                                "section": {"title": section.title, "line": section.line},
+                                "item": fields})
+    return records
 
 
 def _kind_rank(kind: str) -> int:

@@ -368,9 +368,18 @@ def _mirror(document: DocumentResult, dataflow: Dataflow,
             view = _plain_section(result, len(views) + 1, names)
             alone = all(item.kind == ItemKind.NO_SECTIONS for item in result.items)
             view.note = ("The document has no sections: nothing to check." if alone else
-                         "This section was not found in the document; its items are shown alone.")
+                         _unmatched_note(result))
             views.append(view)
     return views
+
+
+def _unmatched_note(result: SectionResult) -> str:
+    """Why a results section has no place in the document, and where its items come from."""
+    features = sorted({item.feature.rsplit(":", 1)[0] for item in result.items if item.feature})
+    where = f" (from {', '.join(features)})" if features else ""
+    if result.title.startswith("Hand-written: "):
+        return f"Hand-written scenarios{where}: they check the document as a whole."
+    return f"This section was not found in the document{where}; its items are shown alone."
 
 
 def _match_sections(results: list[SectionResult],

@@ -23,6 +23,9 @@ __all__ = [
     "load_results",
 ]
 
+SCHEMA_VERSION = 1
+"""The version of results.json's format (talk/report/results.schema.json describes it)."""
+
 
 class Status(StrEnum):
     PASSED = "passed"
@@ -40,12 +43,13 @@ class ItemKind(StrEnum):
     EDITED_IN_SOURCE = "edited_in_source"  # an edit in the source reaches the target
     EDITED_IN_TARGET = "edited_in_target"  # an edit in the target reaches the source
     PROPERTY = "property"  # a property row arrives with its documented type
-    PROPERTY_CONDITION_NOT_MET = "property_condition_not_met"  # decision 14, second check
+    # docs/design.md#bracket-conditions, second check
+    PROPERTY_CONDITION_NOT_MET = "property_condition_not_met"
     NO_PROPERTIES = "no_properties"  # a section without listed properties
     NO_SECTIONS = "no_sections"  # a document without sections: nothing to check
     MERGE = "merge"  # merge criteria link an existing record instead of duplicating
     CONDITION = "condition"  # shape 3/4 conditions: manual until a tester implements them
-    ID_LINK = "id_link"  # decision 15: an id row names the link
+    ID_LINK = "id_link"  # docs/design.md#id-rows: an id row names the link
     SCENARIO = "scenario"  # a hand-written scenario
 
 
@@ -59,6 +63,8 @@ class Item:
     evidence: dict[str, Any] = field(default_factory=dict)
     duration: float = 0.0
     nodeid: str = ""
+    this_run: bool = True  # False: kept from an earlier report by a run over a subset
+    feature: str = ""  # the scenario in its feature file, `features/x.feature:12`
     # Filled by talk.report.baseline.compare when a previous results.json is given:
     previous_status: str | None = None  # the item's status in the baseline run, if it was there
     change: str | None = None  # a talk.report.baseline.Change value, or None when unchanged
@@ -109,6 +115,7 @@ class Results:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "schema_version": SCHEMA_VERSION,
             "generated_at": self.generated_at,
             "totals": self.totals,
             "documents": [asdict(d) for d in self.documents],

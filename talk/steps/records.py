@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from talk.steps._binding import bind, table_values
+from talk.steps._properties import check_properties
 from talk.sync.paths import set_path
 
 if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not at import
@@ -15,7 +16,9 @@ if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not at im
 def a_record_with(talk_context: ScenarioContext, record: str,
                   datatable: list[list[str]] | None = None) -> None:
     values = table_values(datatable, f"a {record} with:")
-    talk_context.seed_record(talk_context.record_type(record), values)
+    kind = talk_context.record_type(record)
+    check_properties(talk_context, kind, values, f"a {record} with:")
+    talk_context.seed_record(kind, values)
 
 
 @bind("record")
@@ -25,6 +28,7 @@ def a_record(talk_context: ScenarioContext, record: str) -> None:
 
 def _edit(talk_context: ScenarioContext, record: str, values: dict[str, Any]) -> None:
     kind = talk_context.record_type(record)
+    check_properties(talk_context, kind, values, f"the {record} is edited with:")
     ref = talk_context.record_ref(kind)
     current = talk_context.read(ref)
     for path, value in values.items():

@@ -6,7 +6,8 @@ create, then sync) or as target (sync back over an existing link). Change detect
 each side with what was last synced, so the sync's own writes are never seen as edits. Another
 pass follows while a pass created a record in an entity it had already read, or updated one
 there that another section reads (no section that reads it has seen the write yet), so a
-second run writes nothing (decision 12). Two more things keep that true over many documents:
+second run writes nothing (docs/design.md#one-run-fixed-point). Two more things keep that true over
+many documents:
 of the rows writing one target field from different source fields only the first (document
 path, then line) is synced, the others are reported; and a write an API refused is not sent
 again until its values change.
@@ -54,7 +55,7 @@ Record = dict[str, Any]
 
 
 class _Unsupported(Exception):
-    """A record that the target API cannot take (decision 8)."""
+    """A record that the target API cannot take (docs/design.md#unsupported-sections)."""
 
 
 class _Untranslated(Exception):
@@ -479,7 +480,7 @@ class SyncEngine:
             source_value = self._read(flow.source, record, row.source.path, ref)
             if source_value is None:
                 values[_row_key(row)] = (row, source_value)
-                continue  # decision 9: a missing value is left out of a create
+                continue  # docs/design.md#comparing-values: a missing value is left out of a create
             try:
                 out = self._outbound(flow, row, source_value, ref)
             except _Untranslated as exc:
@@ -567,7 +568,8 @@ class SyncEngine:
 
     def _rows_for(self, flow: Flow, source_record: Record | None, target_record: Record | None,
                   record_id: Ref | None) -> list[PropertyRow]:
-        """The rows that apply to a pair: bracket conditions honoured (decision 14) on either
+        """The rows that apply to a pair: bracket conditions honoured
+        (docs/design.md#bracket-conditions) on either
         column; a target condition holds for a record about to be created (`target_record`
         None), which is created meeting it."""
         rows = []

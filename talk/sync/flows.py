@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -29,9 +30,11 @@ class Flow:
     section: Section
     source: EntityProfile
     target: EntityProfile
-    rows: tuple[PropertyRow, ...]  # rows that carry values (id rows excluded, decision 15)
+    # rows that carry values (id rows excluded, docs/design.md#id-rows)
+    rows: tuple[PropertyRow, ...]
     id_rows: tuple[PropertyRow, ...]  # rows whose target is the target's own key
-    unsupported: str | None  # why this section can create nothing (decision 8), if so
+    # why this section can create nothing (docs/design.md#unsupported-sections), if so
+    unsupported: str | None
     path: str = ""  # the document's file: with the line, the stable order of rows
     references: frozenset[int] = frozenset()  # lines of rows whose target is a reference
 
@@ -50,7 +53,8 @@ class Flow:
 
     @property
     def creates(self) -> bool:
-        """Shape 1 and 5 create what merge criteria don't find (decision 7)."""
+        """Shape 1 and 5 create what merge criteria don't find
+        (docs/design.md#which-sections-create)."""
         return self.section.shape in (Shape.PLAIN, Shape.MATCH_OR_CREATE)
 
     @property
@@ -60,7 +64,7 @@ class Flow:
 
 
 def _unsupported_reason(section: Section, target: EntityProfile) -> str | None:
-    """Decision 8, in the words `talk lint` uses for the same section."""
+    """docs/design.md#unsupported-sections, in the words `talk lint` uses for the same section."""
     missing = entity_not_in_api(section)
     if missing:
         return missing
@@ -117,25 +121,39 @@ def unnamed_sections(dataflows: Sequence[Dataflow]) -> list[Unnamed]:
 
 def bind_flows(dataflows: Sequence[Dataflow]) -> list[Flow]:
     """One flow per section that names a system on both sides (see `unnamed_sections`)."""
+    return [flow for dataflow in dataflows for flow in _document_flows(dataflow)]
+
+
+# A document's flows, by the identity of its parsed document: every checklist scenario
+# builds two engines over the same cached documents, and binding a section resolves its
+# profiles and rows again. Flows are immutable; the entry goes with its document.
+_BOUND: dict[int, tuple[weakref.ref[Dataflow], tuple[Flow, ...]]] = {}
+
+
+def _document_flows(dataflow: Dataflow) -> tuple[Flow, ...]:
+    key = id(dataflow)
+    bound = _BOUND.get(key)
+    if bound is not None and bound[0]() is dataflow:
+        return bound[1]
     flows = []
-    for dataflow in dataflows:
-        seen: dict[str, int] = {}
-        for section in dataflow.unique_sections:
-            if _unnamed_side(section) is not None:
-                continue
-            source = entity_profile(section.source)
-            target = entity_profile(section.target)
-            id_rows = tuple(r for r in section.properties if is_key(target, r.target.path))
-            rows = tuple(r for r in section.properties if r not in id_rows)
-            flows.append(Flow(
-                key=_mapping_key(dataflow.name, source, target, seen),
-                document=dataflow.name, section=section,
-                source=source, target=target, rows=rows, id_rows=id_rows,
-                unsupported=_unsupported_reason(section, target), path=dataflow.path,
-                references=frozenset(r.line for r in rows
-                                     if is_reference(target, r.target.path)),
-            ))
-    return flows
+    seen: dict[str, int] = {}
+    for section in dataflow.unique_sections:
+        if _unnamed_side(section) is not None:
+            continue
+        source = entity_profile(section.source)
+        target = entity_profile(section.target)
+        id_rows = tuple(r for r in section.properties if is_key(target, r.target.path))
+        rows = tuple(r for r in section.properties if r not in id_rows)
+        flows.append(Flow(
+            key=_mapping_key(dataflow.name, source, target, seen),
+            document=dataflow.name, section=section,
+            source=source, target=target, rows=rows, id_rows=id_rows,
+            unsupported=_unsupported_reason(section, target), path=dataflow.path,
+            references=frozenset(r.line for r in rows
+                                 if is_reference(target, r.target.path)),
+        ))
+    _BOUND[key] = (weakref.ref(dataflow, lambda _: _BOUND.pop(key, None)), tuple(flows))
+    return _BOUND[key][1]
 
 
 @dataclass

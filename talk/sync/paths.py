@@ -126,7 +126,8 @@ def _container(node: object, rest: list[str], path: str) -> dict[str, Any]:
 
 
 def condition_holds(record: Mapping[str, Any], condition: BracketCondition) -> bool | None:
-    """Decision 14: whether the record's path holds the value (or a list element equals it).
+    """docs/design.md#bracket-conditions: whether the record's path holds the value (or a list
+    element equals it).
 
     None when the condition is not understood: the caller reports it, never guesses.
     """

@@ -1,4 +1,5 @@
-"""The run report: per section counts, totals and one detail per notable event (decision 17)."""
+"""The run report: per section counts, totals and one detail per notable event
+(docs/design.md#run-report)."""
 
 from __future__ import annotations
 

@@ -119,7 +119,8 @@ KEAP = register(SystemProfile(
     display_name="Keap",
     style=ApiStyle.KEAP,
     entities={
-        # Decision 2: the required lists of the create schemas, and createContact's rule
+        # docs/design.md#create-requirements: the required lists of the create schemas, and
+        # createContact's rule
         # "at least one item in email_addresses or phone_numbers".
         "Contacts": _entity("Contacts", "contacts", CONTACT_FIELDS, modified="last_updated",
                             change_read=ChangeRead.SINCE,

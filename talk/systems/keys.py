@@ -1,4 +1,4 @@
-"""System keys: the one name a system goes by everywhere (decision 1)."""
+"""System keys: the one name a system goes by everywhere (docs/design.md#system-keys)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ class ApiStyle(StrEnum):
 
 
 class ChangeRead(StrEnum):
-    """How changes of an entity are read (decision 10)."""
+    """How changes of an entity are read (docs/design.md#reading-changes)."""
 
     SINCE = "since"  # Keap `since=` on last_updated
     SYNC_TOKEN = "sync_token"  # Keap products/sync?sync_token=
@@ -58,7 +58,8 @@ class EntityProfile:
     change_read: ChangeRead
     list_key: str | None = None  # key of the list in a list answer ("companies"), None: bare
     field_types: Mapping[str, FieldType] = field(default_factory=dict)
-    # Each inner tuple is "at least one of these" (decision 2), e.g. (("company_name",),).
+    # Each inner tuple is "at least one of these" (docs/design.md#create-requirements), e.g.
+    # (("company_name",),).
     required_on_create: tuple[tuple[str, ...], ...] = ()
     can_create: bool = True
     can_update: bool = True
@@ -84,7 +85,7 @@ class EntityProfile:
         return self.field_types.get(path)
 
     def is_id_field(self, path: str) -> bool:
-        """Decision 15: `id`, `Id`, `ID` or the profile's own id field name the link."""
+        """docs/design.md#id-rows: `id`, `Id`, `ID` or the profile's own id field name the link."""
         return path in {"id", "Id", "ID", self.id_field}
 
     def not_writable(self, path: str, *, creating: bool) -> bool:

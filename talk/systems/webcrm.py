@@ -6,7 +6,7 @@ Facts from API-NOTES.md section 3 and the v1 Swagger description: int32 ids name
 
 Reading changes: the description offers `FindByUpdateDates/{startDate}/{endDate}` for
 Organisations only (startDate <= updated < endDate), so the other entities are read in full
-and compared (decision 10), although their records carry an `UpdatedAt` stamp.
+and compared (docs/design.md#reading-changes), although their records carry an `UpdatedAt` stamp.
 """
 
 from __future__ import annotations
@@ -41,16 +41,16 @@ _DATA = load("webcrm")
 _CONVENTIONS = Conventions(
     system="webcrm",
     modified_fields=(),  # set per entity below: `<Prefix>UpdatedAt`
-    # The DTOs of the five original entities require only the id, which the API assigns
-    # (the importer drops a server-assigned key from `required`); Meetings and PersonsB2C
-    # require more, as their descriptions say.
+    # docs/design.md#create-requirements: the DTOs of the five original entities require
+    # only the id, which the API assigns (the importer drops a server-assigned key from
+    # `required`); Meetings and PersonsB2C require more, as their descriptions say.
     keep=lambda entity: "/" not in str(entity["collection"]),
 )
 
 
 def _webcrm_entity(entity: EntityProfile) -> EntityProfile:
     """The `<Prefix>UpdatedAt` stamp; changes read by `FindByUpdateDates` where the
-    description offers it (Organisations only), else in full (decision 10)."""
+    description offers it (Organisations only), else in full (docs/design.md#reading-changes)."""
     prefix = entity.id_field.removesuffix("Id")
     stamp = f"{prefix}UpdatedAt"
     modified = stamp if stamp in entity.field_types else None

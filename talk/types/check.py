@@ -1,7 +1,8 @@
 """Check a value sent to a target API against the documented type of its row (FORMAT.md).
 
 The check is on the JSON value at the HTTP boundary. A null passes every type: it is how
-an update clears a value (decision 9); whether a value arrived is checked apart from its type.
+an update clears a value (docs/design.md#comparing-values); whether a value arrived is checked
+apart from its type.
 """
 
 from __future__ import annotations

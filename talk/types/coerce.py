@@ -5,7 +5,8 @@ Three directions, one set of rules:
 - `to_target`: a source value to the documented type of its row (the third column).
 - `to_source`: a target value back to the source field's own type (a "string" row carries
   Keap's number 12.5 to WebCRM as "12.5", and WebCRM's "99.9" back to Keap as 99.9).
-- `to_field`: what an API itself does when it stores a value into a field (decision 5),
+- `to_field`: what an API itself does when it stores a value into a field
+(docs/design.md#api-types),
   used by the emulators: strict like Java's and .NET's default JSON conversion.
 
 The rules, in one place:
@@ -300,7 +301,8 @@ def to_source(value: object, field_type: FieldType | None, previous: object = No
 def to_field(value: object, field_type: FieldType | None) -> object:
     """What an API stores when a client sends this value for a field of this type.
 
-    Decision 5, the default conversion of Java's and .NET's JSON libraries: a numeric text
+    docs/design.md#api-types, the default conversion of Java's and .NET's JSON libraries: a numeric
+    text
     becomes a number in a number field (a double), a number or boolean becomes its text in
     a text field; anything they cannot convert (a list for a number, "abc" for an integer)
     is refused with CoercionError, which an emulator answers with the API's own 400.

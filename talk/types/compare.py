@@ -1,4 +1,5 @@
-"""When two values are the same value (decision 9), for change detection and agreement checks.
+"""When two values are the same value (docs/design.md#comparing-values), for change detection and
+agreement checks.
 
 - None, MISSING and "" are all "no value" (APIs answer "" or null for a cleared text).
 - Numbers compare as numbers: 7, 7.0 and Decimal("7") are one value, and so is "7" where the

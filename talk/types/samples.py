@@ -1,4 +1,4 @@
-"""Deterministic sample values that fit both ends of a property row (decision 19).
+"""Deterministic sample values that fit both ends of a property row (docs/design.md#sample-values).
 
 Every value derives from a seed text through SHA-256, never from a random generator,
 a counter or the clock, so runs under pytest-xdist produce the same values.

@@ -1,7 +1,8 @@
 """What every type module shares: the MISSING sentinel and how a value is shown to a tester.
 
 A property that a record does not have (MISSING) differs from one it holds as null (None):
-a missing source value is left out of a create, a null one clears the target (decision 9).
+a missing source value is left out of a create, a null one clears the target
+(docs/design.md#comparing-values).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ def run_checklist(pytester: pytest.Pytester, documents: dict[str, str],
         write(planned)
     finally:
         os.chdir(cwd)
-    pytester.runpytest("features", "-p", "no:randomly", *args)
+    pytester.runpytest("features", "--talk", "-p", "no:randomly", *args)  # talk opted in
     report = pytester.path / "reports" / "results.json"
     data: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
     return data

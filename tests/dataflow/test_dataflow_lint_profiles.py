@@ -1,4 +1,5 @@
-"""Decision 8 from the document alone: `talk lint` warns about a creating section whose
+"""docs/design.md#unsupported-sections from the document alone: `talk lint` warns about a creating
+section whose
 target requires fields that no property row maps."""
 
 from __future__ import annotations
@@ -102,4 +103,4 @@ def test_customerp_to_keap_warns_with_the_keap_profile(capsys: pytest.CaptureFix
     assert code == 0
     assert (f"{path}:28: warning: Keap Companies requires company_name; "
             f"no property row maps to it") in out
-    assert len(out) == 4  # every section of customerp-to-keap (decision 8)
+    assert len(out) == 4  # every section of customerp-to-keap (docs/design.md#unsupported-sections)

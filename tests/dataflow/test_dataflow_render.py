@@ -31,7 +31,8 @@ def test_a_missing_final_newline_is_added() -> None:
 
 
 def test_an_added_row_renders_where_the_table_is() -> None:
-    """Decision 8's test copy: add `name -> product_name` to CustomERP Product -> Keap Product."""
+    """docs/design.md#unsupported-sections test copy: add `name -> product_name` to CustomERP
+    Product -> Keap Product."""
     flow = parse_file(ROOT / "dataflows" / "customerp-to-keap.rst")
     product = flow.sections[-1]
     product.properties.append(PropertyRow(PropertyPath.parse("name"),

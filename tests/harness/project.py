@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from talk.commands.init import init_project
 from talk.dataflow.parser import parse_file
 from talk.gherkin.generate import plan, write
 
@@ -16,6 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def make_project(root: Path, documents: Iterable[Path], folder: str = "dataflows") -> Path:
     """Copy the step library and `documents` under `root`, and generate their features."""
+    init_project(root)
     (root / folder).mkdir(exist_ok=True)
     copies = []
     for document in documents:

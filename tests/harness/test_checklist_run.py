@@ -66,7 +66,8 @@ def test_the_five_documents_pass_and_count_what_they_imply(pytester: pytest.Pyte
     assert users_back[0]["status"] == "unsupported"
     assert "update" in users_back[0]["message"]
     assert all(i["status"] == "unsupported" for i in found
-               if i["file"] == "dataflows/customerp-to-keap.rst")  # decision 8 and 18
+               # docs/design.md#unsupported-sections, docs/design.md#unlinkable-sections
+               if i["file"] == "dataflows/customerp-to-keap.rst")
     testcases = list(ET.parse(five.path / "junit.xml").getroot().iter("testcase"))
     assert len(testcases) == expected  # one testcase per checklist item
 
@@ -161,7 +162,6 @@ def test_a_duplicate_created_on_re_run_fails_the_exactly_one_item(
 def test_an_unknown_property_fails_naming_the_document_and_line(
         pytester: pytest.Pytester) -> None:
     _one_document(pytester)
-    (pytester.path / "features" / "handwritten").mkdir()
     (pytester.path / "features" / "handwritten" / "typo.feature").write_text(
         'Feature: typo\n  Background:\n    Given the dataflow document '
         '"dataflows/keap-to-webcrm.rst"\n\n  Scenario: a typo\n'
@@ -204,13 +204,36 @@ def test_one_document_a_tag_and_hand_written_features_are_selectable(
 
     _one_document(pytester)
     shutil.copytree(REPO / "features" / "handwritten", pytester.path / "features" /
-                    "handwritten")
+                    "handwritten", dirs_exist_ok=True)
     result, results = run(pytester, where="features/keap-to-webcrm.feature")
     assert len(items(results)) == implied_items([REPO / "dataflows" / "keap-to-webcrm.rst"])
     result, results = run(pytester, "-m", "conflict")
     outcomes = result.parseoutcomes()
     assert outcomes["passed"] == 2 and outcomes["deselected"] == 19
     assert "failed" not in outcomes and "skipped" not in outcomes
-    assert {i["kind"] for i in items(results)} == {"scenario"}
-    assert {i["section"] for i in items(results)} == {
-        "Hand-written: A conflict between Keap and WebCRM"}
+    ran = [i for i in items(results) if i["this_run"]]
+    assert {i["kind"] for i in ran} == {"scenario"}
+    assert {i["section"] for i in ran} == {"Hand-written: A conflict between Keap and WebCRM"}
+
+
+def test_a_failed_item_is_reported_without_pytest_formatting_its_traceback(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    _one_document(pytester)
+    monkeypatch.setattr(SyncEngine, "_as_target", lambda self, *args: None)
+    formatted: list[str] = []
+    original = pytest.Function.repr_failure
+
+    def counting(self: pytest.Function, excinfo: Any) -> Any:
+        formatted.append(self.nodeid)
+        return original(self, excinfo)
+
+    monkeypatch.setattr(pytest.Function, "repr_failure", counting)
+    result, results = run(pytester, "-m", "edited_in_target")
+    assert len([i for i in items(results) if i["status"] == "failed"]) == 2
+    output = result.stdout.str()
+    assert output.count("features/keap-to-webcrm.feature:") >= 2
+    assert "failed at Then " in output and "steps/values.py:" not in output
+    assert formatted == []
+    # the full traceback is one option away, and only then formatted
+    full, _ = run(pytester, "-m", "edited_in_target", "--talk-tb=long")
+    assert "steps/values.py:" in full.stdout.str() and len(formatted) == 2

@@ -33,7 +33,8 @@ def document(name: str) -> Dataflow:
 
 
 def with_row(dataflow: Dataflow, section_title: str, row: tuple[str, str, str]) -> Dataflow:
-    """A test copy of a document with one more property row in one section (decision 8)."""
+    """A test copy of a document with one more property row in one section
+    (docs/design.md#unsupported-sections)."""
     text = Path(dataflow.path).read_text(encoding="utf-8").replace("\r\n", "\n")
     lines = text.split("\n")
     start = lines.index(section_title)

@@ -213,7 +213,8 @@ def test_webcrm_answers_match_the_description(webcrm_spec: Spec, webcrm: Emulato
     collection, item = f"/{resource}", f"/{resource}/{{id}}"
     created = call("POST", f"{WEBCRM_BASE}{collection}", json=WEBCRM_CREATES[resource])
     assert created.status_code == 200
-    # Decision 3: the new id for every entity (Organisations and Users declare no body).
+    # docs/design.md#answers-to-writes: the new id for every entity (Organisations and Users
+    # declare no body).
     new_id = created.json()
     assert_valid(new_id, webcrm_schema(webcrm_spec, collection, "post") or {"type": "integer"},
                  webcrm_spec, f"POST {collection}")

@@ -1,4 +1,4 @@
-"""The OData `$filter` subset of decision 4, and `/Date(ms)/` values."""
+"""The OData `$filter` subset of docs/design.md#credentials-and-odata, and `/Date(ms)/` values."""
 
 from __future__ import annotations
 

@@ -309,7 +309,8 @@ def test_values_are_converted_like_gson(keap: Setup) -> None:
     assert (product["product_name"], product["product_price"], product["active"],
             product["sku"]) == ("42", 12.5, True, "7")
     company = keap.connector.create(COMPANIES, {"company_name": "Acme", "custom": "kept"})
-    assert company["custom"] == "kept"  # a field the description lacks is stored (decision 6)
+    # a field the description lacks is stored (docs/design.md#undescribed-fields)
+    assert company["custom"] == "kept"
     with pytest.raises(ApiError, match="Expected a long"):
         keap.connector.create(OPPORTUNITY, {"opportunity_title": "D", "contact": {"id": 1.5},
                                             "stage": {"id": 1}})
@@ -333,7 +334,8 @@ def test_keap_credentials_header_key_and_query_token(keap: Setup) -> None:
 
 def test_dropped_create_is_not_sent_twice(keap: Setup) -> None:
     """The server applied the create but the answer never came: the connector raises
-    AmbiguousWrite instead of retrying, so no duplicate exists (decision 13 resolves it)."""
+    AmbiguousWrite instead of retrying, so no duplicate exists (docs/design.md#crash-safe-creates
+    resolves it)."""
     keap.emulator.drop_after_write("/companies", 1, method="POST")
     with pytest.raises(AmbiguousWrite):
         keap.connector.create(COMPANIES, {"company_name": "Acme"})

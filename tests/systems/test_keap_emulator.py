@@ -143,7 +143,7 @@ def test_ids_and_timestamps_are_deterministic() -> None:
     assert first[0]["last_updated"] == "2024-01-01T00:00:01.000Z"
 
 
-# -- Gson's conversions (decision 5), as properties -----------------------------------------
+# -- Gson's conversions (docs/design.md#api-types), as properties --------------------------------
 
 PRODUCT = resolve_entity(PROFILE, "Product")
 OPPORTUNITY = resolve_entity(PROFILE, "Opportunity")

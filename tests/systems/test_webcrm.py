@@ -245,7 +245,7 @@ def test_unconvertible_value_is_a_400_with_the_apis_message(
 
 
 def test_nothing_is_required_on_create(webcrm: Setup) -> None:
-    """Decision 2: the DTOs require only the id, which the API assigns."""
+    """docs/design.md#create-requirements: the DTOs require only the id, which the API assigns."""
     for entity in ALL:
         created = webcrm.connector.create(entity, {})
         assert isinstance(created[entity.id_field], int)

@@ -106,7 +106,7 @@ def test_ids_and_timestamps_are_deterministic() -> None:
     assert first[0]["ProductUpdatedAt"] == "2024-01-01T00:00:01Z"
 
 
-# -- Json.NET's conversions (decision 5), as properties -------------------------------------
+# -- Json.NET's conversions (docs/design.md#api-types), as properties ----------------------------
 
 PRODUCTS = resolve_entity(PROFILE, "Products")
 INT32 = st.integers(min_value=-(2**31), max_value=2**31 - 1)

@@ -241,7 +241,7 @@ def test_the_price_round_trip_of_the_acceptance() -> None:
     assert to_source("99.9", FieldType.NUMBER) == 99.9
 
 
-# --- what an API stores (decision 5) --------------------------------------------------------
+# --- what an API stores (docs/design.md#api-types) ----------------------------------------------
 
 
 @pytest.mark.parametrize(("value", "field_type", "expected"), [

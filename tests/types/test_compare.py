@@ -1,4 +1,4 @@
-"""Decision 9: when two values are the same value."""
+"""docs/design.md#comparing-values: when two values are the same value."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Decision 19: deterministic sample values that fit both ends, and edited values."""
+"""docs/design.md#sample-values: deterministic sample values that fit both ends, and edited
+values."""
 
 from __future__ import annotations
 
