@@ -196,11 +196,15 @@ class Emulator(ABC):
 
     # -- test API -------------------------------------------------------------------------
 
-    def seed(self, entity: str, record: Record) -> Record:
-        """Store a record as if a user created it; assigns id and timestamps. Returns a copy."""
+    def seed(self, entity: str, record: Record, *, key: object = None) -> Record:
+        """Store a record as if a user created it; assigns id and timestamps. Returns a copy.
+        `key`: the id the record already has (a test's record whose id another record
+        matches on) instead of one the emulator assigns."""
         profile = self.entity(entity)
         with self._lock:
             stored = self.new_record(profile, copy.deepcopy(record))
+            if key is not None:
+                stored[profile.id_field] = key
             self.table(profile)[self.id_of(profile, stored)] = stored
             return copy.deepcopy(stored)
 
