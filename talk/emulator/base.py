@@ -204,7 +204,7 @@ class Emulator(ABC):
         with self._lock:
             stored = self.new_record(profile, copy.deepcopy(record))
             if key is not None:
-                stored[profile.id_field] = key
+                self.keep_key(profile, stored, key)
             self.table(profile)[self.id_of(profile, stored)] = stored
             return copy.deepcopy(stored)
 
@@ -300,6 +300,10 @@ class Emulator(ABC):
     @abstractmethod
     def new_record(self, entity: EntityProfile, record: Record) -> Record:
         """Assign id and created/modified stamps to a record being created."""
+
+    def keep_key(self, entity: EntityProfile, record: Record, key: object) -> None:
+        """Give a seeded record the id a test chose (see `seed`)."""
+        record[entity.id_field] = key
 
     @abstractmethod
     def id_of(self, entity: EntityProfile, record: Record) -> str:

@@ -92,6 +92,10 @@ class GenericEmulator(Emulator):
         return {"id": key, **({spelled: key} if spelled else {}), **record,
                 "updated_at": format_timestamp(self.clock.now())}
 
+    def keep_key(self, entity: EntityProfile, record: Record, key: object) -> None:
+        spelled = self._key_names.get(entity.resource)
+        record.update({"id": key, **({spelled: key} if spelled else {})})
+
     def id_of(self, entity: EntityProfile, record: Record) -> str:
         return str(record["id"])
 
