@@ -212,11 +212,15 @@ class Emulator(ABC):
 
     # -- test API -------------------------------------------------------------------------
 
-    def seed(self, entity: str, record: Record) -> Record:
-        """Store a record as if a user created it; assigns id and timestamps. Returns a copy."""
+    def seed(self, entity: str, record: Record, *, key: object = None) -> Record:
+        """Store a record as if a user created it; assigns id and timestamps. Returns a copy.
+        `key`: the id the record already has (a test's record whose id another record
+        matches on) instead of one the emulator assigns."""
         profile = self.entity(entity)
         with self._lock:
             stored = self.new_record(profile, copy.deepcopy(record))
+            if key is not None:
+                self.keep_key(profile, stored, key)
             self.table(profile)[self.id_of(profile, stored)] = stored
             return copy.deepcopy(stored)
 
@@ -312,6 +316,10 @@ class Emulator(ABC):
     @abstractmethod
     def new_record(self, entity: EntityProfile, record: Record) -> Record:
         """Assign id and created/modified stamps to a record being created."""
+
+    def keep_key(self, entity: EntityProfile, record: Record, key: object) -> None:
+        """Give a seeded record the id a test chose (see `seed`)."""
+        record[entity.id_field] = key
 
     @abstractmethod
     def id_of(self, entity: EntityProfile, record: Record) -> str:

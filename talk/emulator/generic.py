@@ -20,7 +20,7 @@ import dataclasses
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from talk.emulator.base import Emulator, HttpRequest, HttpResponse, Record
 from talk.systems.profile import EntityProfile
@@ -92,6 +92,10 @@ class GenericEmulator(Emulator):
         return {"id": key, **({spelled: key} if spelled else {}), **record,
                 "updated_at": format_timestamp(self.clock.now())}
 
+    def keep_key(self, entity: EntityProfile, record: Record, key: object) -> None:
+        spelled = self._key_names.get(entity.resource)
+        record.update({"id": key, **({spelled: key} if spelled else {})})
+
     def id_of(self, entity: EntityProfile, record: Record) -> str:
         return str(record["id"])
 
@@ -115,7 +119,8 @@ class GenericEmulator(Emulator):
     # -- routing ------------------------------------------------------------------------------
 
     def dispatch(self, request: HttpRequest) -> HttpResponse:
-        parts = self.relative_path(request).split("/")
+        # a record id travels percent-encoded in the path, as a REST server decodes it
+        parts = [unquote(part) for part in self.relative_path(request).split("/")]
         if not parts[0] or len(parts) > 2:
             return _error(404, f"no such resource: {request.path}")
         entity = self._entity_at(parts[0])

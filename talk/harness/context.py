@@ -233,12 +233,25 @@ class ScenarioContext:
         for path, value in values.items():
             set_path(record, path, value)
         emulator = self.emulator(kind.system)
-        stored = emulator.seed(kind.entity.name, record)
+        stored = emulator.seed(kind.entity.name, record, key=self._merge_key(kind, values))
         ref = Ref(kind.system, kind.entity.name,
                   emulator.id_of(emulator.entity(kind.entity.name), stored))
         self.seeded.append((kind, ref))
         self.evidence["seeded"].append({"record": kind.phrase, "id": ref.id, "values": values})
         return ref
+
+    def _merge_key(self, kind: RecordType, values: dict[str, Any]) -> object:
+        """The id a seeded record must keep: where the item's section merges on a record's
+        own id, the scenario gives both records one id, which only the seed can set (an
+        API assigns ids on create)."""
+        current = self.current_section()
+        if current is None:
+            return None
+        for criterion in current[1].merge_criteria:
+            for path in (criterion.source.path, criterion.target.path):
+                if path in values and kind.entity.is_id_field(path):
+                    return values[path]
+        return None
 
     def seeded_of(self, kind: RecordType) -> list[Ref]:
         return [ref for seeded_kind, ref in self.seeded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from talk.steps._binding import bind
 from talk.sync.store import Ref
@@ -69,7 +70,7 @@ def only_the_linked_was_updated(talk_context: ScenarioContext, record: str) -> N
     writes = [s for s in talk_context.sent if s.system == kind.system and s.run == last
               and s.writes_to(resource)]
     stray = [s for s in writes if s.method == "POST" or ref.id.lower() not in
-             (s.path + str(s.body)).lower()]
+             (unquote(s.path) + str(s.body)).lower()]  # the id travels percent-encoded
     if stray:
         shown = ", ".join(f"{s.method} {s.path}" for s in stray)
         raise AssertionError(f"the last run wrote to other {kind.phrase} than the linked "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["document", "section", "write_document"]
+__all__ = ["document", "merge_only_section", "section", "write_document"]
 
 Row = tuple[str, str, str]  # source cell, target cell, type cell as written
 
@@ -45,6 +45,17 @@ def section(source: str, target: str, rows: Sequence[Row] = (), *, type_label: s
     parts.append(_table([f"{source} Property", f"{shown_target} Property",
                          f"{label} Data Type"], rows))
     return "\n\n".join(parts)
+
+
+def merge_only_section(source: str, target: str, merge: Sequence[tuple[str, str]],
+                       rows: Sequence[Row] = (("name", "name", '"string"'),)) -> str:
+    """Shape 2: a section `<source> to <target>` that links by merge only, creating nothing."""
+    text = section(source, target, rows, merge=merge)
+    return text.replace(
+        f"If a matching {target} already exists, the {source} will be merged with the "
+        f"existing one.\n\nIf no matching {target} is found, a new {target} will be created.",
+        f"Before any synchronization can take place, a link between a {source} and a "
+        f"{target} must be established.")
 
 
 def document(source_system: str, target_system: str, *sections: str) -> str:

@@ -5,24 +5,14 @@ from __future__ import annotations
 
 import pytest
 from checklist_project import items, run_checklist
-from small_documents import document, section
+from small_documents import document, merge_only_section
 
 pytest_plugins = ["pytester"]
 
 
-def _merge_only(source: str, target: str, merge: list[tuple[str, str]]) -> str:
-    """Shape 2: the section links by merge only and creates nothing."""
-    text = section(source, target, [("name", "name", '"string"')], merge=merge)
-    return text.replace(
-        f"If a matching {target} already exists, the {source} will be merged with the "
-        f"existing one.\n\nIf no matching {target} is found, a new {target} will be created.",
-        f"Before any synchronization can take place, a link between a {source} and a "
-        f"{target} must be established.")
-
-
-SELF_ID = document("Alpha", "Alpha", _merge_only("Alpha Contact", "Alpha Contact",
+SELF_ID = document("Alpha", "Alpha", merge_only_section("Alpha Contact", "Alpha Contact",
                                                  [("id", "id")]))
-SELF_EMAIL = document("Alpha", "Alpha", _merge_only("Alpha Contact", "Alpha Contact",
+SELF_EMAIL = document("Alpha", "Alpha", merge_only_section("Alpha Contact", "Alpha Contact",
                                                     [("id", "id"), ("email", "email")]))
 
 
