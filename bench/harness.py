@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.results import Figure
-from bench.timeline import ENVIRONMENT, Phases, phases, read_events
+from bench.timeline import ENVIRONMENT, Phases, memory, phases, read_events
 
 __all__ = ["HarnessRun", "bare_feature", "harness_figures", "run_pytest"]
 
@@ -46,6 +46,7 @@ class HarnessRun:
     returncode: int
     output: str
     phases: Phases = field(default_factory=Phases)
+    memory: tuple[int, int] | None = None  # with a timeline: RSS configured, peak (bytes)
 
     @property
     def usable(self) -> bool:
@@ -70,7 +71,8 @@ def run_pytest(args: list[str], cwd: Path, *, timeline: bool = False) -> Harness
                                "no:cacheprovider", *args], cwd=cwd, capture_output=True,
                               text=True, check=False, env=env)
         seconds = time.perf_counter() - started
-        run_phases = phases(read_events(events), started_at, started_at + seconds)
+        recorded = read_events(events)
+        run_phases = phases(recorded, started_at, started_at + seconds)
     # pytest's summary line; the talk plugin's lines (`talk: open ...`) may follow it
     tail = [line for line in done.stdout.strip().splitlines()
             if not line.startswith("talk: ")][-1:] or [""]
@@ -79,7 +81,7 @@ def run_pytest(args: list[str], cwd: Path, *, timeline: bool = False) -> Harness
         counts[kind.rstrip("s") if kind.startswith("error") else kind] = int(number)
     failed = counts.get("failed", 0) + counts.get("error", 0)
     return HarnessRun(seconds, sum(counts.values()), failed, done.returncode,
-                      (done.stdout + done.stderr)[-2000:], run_phases)
+                      (done.stdout + done.stderr)[-2000:], run_phases, memory(recorded))
 
 
 def steps_per_scenario(features: Path) -> int:

@@ -55,5 +55,10 @@ def render_table(figures: list[Figure]) -> str:
 
 
 def write_results(figures: list[Figure], path: Path) -> None:
-    data = {figure.name: figure.to_json() for figure in figures}
+    """These figures into `path`; the figures it holds of benchmarks not run stay."""
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    data.update({figure.name: figure.to_json() for figure in figures})
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

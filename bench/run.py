@@ -1,5 +1,5 @@
-"""`python -m bench [--quick | --full]`: run every benchmark, print the table, write
-bench/results.json.
+"""`python -m bench [--quick | --full | --corpus]`: run the benchmarks, print the table,
+write bench/results.json (figures not run this time keep their last value there).
 
 Exits 0 whether or not the targets are met (the table and the JSON say which were missed);
 non-zero only when a benchmark itself crashes.
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.corpus import corpus_figures, quick_corpus_figure
 from bench.harness import harness_figures
 from bench.memory import memory_figure
 from bench.results import Figure, render_table, write_results
@@ -26,6 +27,7 @@ __all__ = ["MODES", "Mode", "main"]
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results.json"
+SAMPLE = ROOT.parent / "shared" / "corpus-sample"
 
 
 @dataclass(frozen=True)
@@ -34,13 +36,15 @@ class Mode:
     repetitions: int
     memory_records: int  # N of the memory figure (N/10 is the small run)
     harness_repetitions: int  # each: serial, bare and -n 2 checklist runs
+    corpus_documents: int  # --quick's small corpus figure: the first documents of the sample
 
 
 MODES = {
     # --quick fits in a minute on a 2-core machine, the checklist runs included.
-    "quick": Mode(records=1_000, repetitions=3, memory_records=5_000, harness_repetitions=2),
+    "quick": Mode(records=1_000, repetitions=3, memory_records=5_000, harness_repetitions=2,
+                  corpus_documents=6),
     "full": Mode(records=100_000, repetitions=3, memory_records=100_000,
-                 harness_repetitions=5),
+                 harness_repetitions=5, corpus_documents=8),
 }
 
 
@@ -58,9 +62,18 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     size.add_argument("--quick", action="store_true",
                       help="small N, under a minute (the default)")
     size.add_argument("--full", action="store_true", help="N=100,000: several minutes")
+    size.add_argument("--corpus", action="store_true",
+                      help="only the corpus figures: the checklist of the document sample "
+                           "(1/4, 1/2, all of --copies x it) against bare pytest-bdd; long")
+    parser.add_argument("--copies", type=int, default=4, metavar="K",
+                        help="--corpus: how many times the sample is repeated (default 4)")
+    parser.add_argument("--sample", type=Path, default=SAMPLE, metavar="DIR",
+                        help="the document sample, read in place (default: ../shared/"
+                             "corpus-sample)")
     parser.add_argument("--records", type=int, metavar="N",
                         help="override N of the sync timings and the memory figure")
-    parser.add_argument("--only", choices=("sync", "memory", "harness"), action="append",
+    parser.add_argument("--only", choices=("sync", "memory", "harness", "corpus"),
+                        action="append",
                         help="run only these groups (repeatable)")
     parser.add_argument("--output", type=Path, default=RESULTS, metavar="FILE",
                         help=f"where the figures go (default: {RESULTS.relative_to(ROOT)})")
@@ -72,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     mode = MODES["full" if args.full else "quick"]
     records = args.records or mode.records
     memory_records = args.records or mode.memory_records
-    groups = set(args.only or ("sync", "memory", "harness"))
+    groups = set(args.only or (("corpus",) if args.corpus
+                               else ("sync", "memory", "harness", "corpus")))
     started = time.perf_counter()
     figures: list[Figure] = []
     crashed = False
@@ -96,6 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         if "harness" in groups:
             attempt("checklist harness", lambda: harness_figures(
                 ROOT, mode.harness_repetitions, say=_say))
+        if "corpus" in groups and args.corpus:
+            attempt(f"corpus ({args.copies} x the sample)", lambda: corpus_figures(
+                ROOT, args.sample, args.copies, say=_say))
+        elif "corpus" in groups:
+            attempt("small corpus", lambda: quick_corpus_figure(
+                ROOT, args.sample, mode.corpus_documents, say=_say))
 
     print(render_table(figures))
     missed = [figure.name for figure in figures if not figure.ok]

@@ -3,7 +3,8 @@
 The harness figures time whole `python -m pytest` processes; this says where that time
 goes (start-up, collection, the items, the report), which is the profile that explains a
 missed `parallel_speedup`. Each process appends JSON lines `{"role", "event", "at"}` (wall
-clock, comparable across the processes of an xdist run) to the file named by
+clock, comparable across the processes of an xdist run; with the resident set size "rss"
+then, and at "finished" the process's peak "peak") to the file named by
 $TALK_BENCH_TIMELINE; without it the plugin does nothing.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import time
 from collections.abc import Generator
 from pathlib import Path
@@ -18,9 +20,15 @@ from typing import Any
 
 import pytest
 
-__all__ = ["ENVIRONMENT", "Phases", "phases", "read_events"]
+__all__ = ["ENVIRONMENT", "Phases", "memory", "phases", "read_events"]
 
 ENVIRONMENT = "TALK_BENCH_TIMELINE"
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _rss() -> int:
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * _PAGE
 
 
 def _note(config: pytest.Config, event: str) -> None:
@@ -28,8 +36,11 @@ def _note(config: pytest.Config, event: str) -> None:
     if not target:
         return
     role = "worker" if hasattr(config, "workerinput") else "main"
+    line: dict[str, Any] = {"role": role, "event": event, "at": time.time(), "rss": _rss()}
+    if event == "finished":
+        line["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     with open(target, "a", encoding="utf-8") as file:
-        file.write(json.dumps({"role": role, "event": event, "at": time.time()}) + "\n")
+        file.write(json.dumps(line) + "\n")
 
 
 class _Items:
@@ -104,3 +115,12 @@ def phases(events: list[dict[str, Any]], started: float, ended: float) -> Phases
         out[name] = max(at - previous, 0.0)
         previous = at
     return out
+
+
+def memory(events: list[dict[str, Any]]) -> tuple[int, int] | None:
+    """The main process's RSS once configured and its peak at the end, in bytes."""
+    start = [e.get("rss") for e in events if e["role"] == "main" and e["event"] == "configured"]
+    end = [e.get("peak") for e in events if e["role"] == "main" and e["event"] == "finished"]
+    if not start or not end or start[0] is None or end[-1] is None:
+        return None
+    return int(start[0]), int(end[-1])

@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 
+from talk.connectors.deadline import DeadlineAdapter
+from talk.connectors.deadline import deadline as answer_by
 from talk.systems.profile import EntityProfile, SystemProfile
 from talk.systems.timestamps import parse_iso_timestamp
 
@@ -178,7 +180,7 @@ class Connector(ABC):
         _check_token(profile.key, token)
         self._token = token
         self._origin = _origin(self.base_url)
-        self.session = session or requests.Session()
+        self.session = session or _session()
         self.retry = retry or RetryPolicy()
         self.request_count = 0
         self.write_count = 0
@@ -337,11 +339,17 @@ class Connector(ABC):
         """One attempt that ends within `budget` seconds even if the server drips its
         answer a byte at a time (a read timeout alone restarts with every byte)."""
         deadline = time.monotonic() + budget
-        response = self.session.request(
-            method, url, params=params, json=json,
-            headers={**self.auth_headers(), **(headers or {})},
-            timeout=(min(budget, 10.0), budget), stream=True,
-        )
+        try:
+            with answer_by(deadline):  # the status line and headers, dripped or not
+                response = self.session.request(
+                    method, url, params=params, json=json,
+                    headers={**self.auth_headers(), **(headers or {})},
+                    timeout=(min(budget, 10.0), budget), stream=True,
+                )
+        except requests.ConnectionError:
+            if time.monotonic() >= deadline:
+                raise _Overdue from None  # the watchdog hung up on a dripping server
+            raise
         raw = response.raw
         if raw is None:  # a transport adapter that answered from memory: no socket to drip
             return response
@@ -367,6 +375,15 @@ class Connector(ABC):
         response._content_consumed = True  # type: ignore[attr-defined]
         raw.release_conn()  # the connection goes back to the pool (keep-alive)
         return response
+
+
+def _session() -> requests.Session:
+    """A session whose requests get their headers within their deadline too."""
+    session = requests.Session()
+    adapter = DeadlineAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 class _Overdue(Exception):

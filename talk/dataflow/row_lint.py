@@ -24,7 +24,8 @@ from talk.dataflow.model import (
 )
 from talk.systems.registry import profile_for, resolve_entity
 
-__all__ = ["RowPlace", "competing_rows", "competition_findings", "row_findings"]
+__all__ = ["RowPlace", "competing_rows", "competition_findings", "row_findings",
+           "unlinkable_reason"]
 
 KNOWN_TYPES = tuple(f'"{kind.value}"' for kind in TypeKind
                     if kind not in (TypeKind.NOT_APPLICABLE, TypeKind.EXPRESSION))
@@ -151,6 +152,18 @@ def _self_merges(section: Section) -> list[Finding]:
         for criterion in section.merge_criteria
         if criterion.source.path == criterion.target.path
         and entity.is_id_field(criterion.source.path)]
+
+
+def unlinkable_reason(section: Section) -> str | None:
+    """Why no record of the section can ever be linked, or None: a section that only links
+    by merge (it never creates) whose every merge criterion is a self-merge on the own id."""
+    if section.shape.creates or not section.merge_criteria:
+        return None
+    findings = _self_merges(section)
+    if len(findings) < len(section.merge_criteria):
+        return None
+    return (f"{findings[0].message}; the section only links by merge and creates nothing, "
+            f"so none of its records can be linked")
 
 
 def row_findings(dataflow: Dataflow) -> list[Finding]:

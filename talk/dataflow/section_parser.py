@@ -19,7 +19,7 @@ from talk.dataflow.model import (
     Sentence,
     Shape,
 )
-from talk.dataflow.sentences import Kind, Match, classify, split_connected
+from talk.dataflow.sentences import Kind, Match, classify_paragraph, split_connected
 from talk.dataflow.tables import MERGE_COLUMNS, PROPERTY_COLUMNS, ParsedTable, parse_table
 
 __all__ = ["SectionParts", "build_section"]
@@ -173,19 +173,20 @@ class _SectionBuilder:
         for index, item in enumerate(items):
             if isinstance(item, ParsedTable):
                 continue
-            match = classify(item.text)
-            if match is None:
+            matches = classify_paragraph(item.text)
+            if matches is None:
                 unknown = True
                 self.error(item.line, f"unknown sentence in section '{self.title}': "
                                       f"'{_quote(item.text)}'")
                 continue
-            kinds.add(match.kind)
-            self._check_names(item, match, expected)
-            self._check_announced_table(item, match, items[index + 1:index + 2])
-            if match.kind is Kind.CONDITIONAL:
-                section.condition = match.fields["condition"]
-            elif match.kind is Kind.CONNECTED:
-                section.connected_to = split_connected(match.fields["items"])
+            for match in matches:
+                kinds.add(match.kind)
+                self._check_names(item, match, expected)
+                self._check_announced_table(item, match, items[index + 1:index + 2])
+                if match.kind is Kind.CONDITIONAL:
+                    section.condition = match.fields["condition"]
+                elif match.kind is Kind.CONNECTED:
+                    section.connected_to = split_connected(match.fields["items"])
         section.shape = self._shape(kinds, unknown)
 
     def _check_names(self, sentence: Sentence, match: Match, expected: dict[str, str]) -> None:

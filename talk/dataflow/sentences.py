@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Kind", "Match", "classify", "split_connected"]
+__all__ = ["Kind", "Match", "classify", "classify_paragraph", "split_connected"]
 
 
 class Kind(StrEnum):
@@ -96,6 +96,23 @@ def classify(text: str) -> Match | None:
             fields = {k: v.strip() for k, v in match.groupdict().items() if v is not None}
             return Match(kind, fields)
     return None
+
+
+_LINE_END = re.compile(r"(?<=[.:])[ \t\r]*\n")
+
+
+def classify_paragraph(text: str) -> list[Match] | None:
+    """The sentences of a paragraph: one sentence (wrapped over lines or not), or several
+    that each end a line (real documents write shape 5's two sentences on consecutive lines
+    without a blank line between them); None when any part is not a sentence."""
+    whole = classify(text)
+    if whole is not None:
+        return [whole]
+    parts = [part for part in _LINE_END.split(text.strip()) if part.strip()]
+    if len(parts) < 2:
+        return None
+    matches = [classify(part) for part in parts]
+    return [m for m in matches if m is not None] if all(matches) else None
 
 
 _ITEM_SEPARATOR = re.compile(r"\s*,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+")

@@ -29,8 +29,11 @@ def to_http_request(prepared: requests.PreparedRequest) -> HttpRequest:
     )
 
 
-def _callback(emulator: Emulator) -> Any:
+def _callback(emulator: Emulator, mock: responses.RequestsMock) -> Any:
     def answer(prepared: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+        # `responses` keeps every call (request and answer) until the mock is reset; nothing
+        # here reads them, so a long emulated sync would only grow: keep the last one
+        mock.calls.reset()
         try:
             response = emulator.handle(to_http_request(prepared))
         except EmulatedTimeout as exc:
@@ -44,14 +47,42 @@ def _callback(emulator: Emulator) -> Any:
     return answer
 
 
+class _Unkept(responses.CallList):
+    """A call list that keeps nothing (see `_callback`)."""
+
+    def add(self, request: Any, response: Any) -> None:
+        """Dropped."""
+
+    def add_call(self, call: Any) -> None:
+        """Dropped."""
+
+
+class _SystemRoute(responses.CallbackResponse):
+    """Every method under one emulator's base URL, as one registration: `responses` tries
+    each registration against each request, so one per method cost five per system."""
+
+    def __init__(self, pattern: re.Pattern[str], callback: Any) -> None:
+        super().__init__("GET", pattern, callback=callback)
+        self.pattern = pattern
+        self._unkept = _Unkept()
+
+    def matches(self, request: requests.PreparedRequest) -> tuple[bool, str]:
+        if request.method in _METHODS and self.pattern.match(str(request.url)):
+            return True, ""
+        return False, "URL does not match"
+
+    @property
+    def calls(self) -> responses.CallList:
+        return self._unkept
+
+
 def install(mock: responses.RequestsMock, emulators: Iterable[Emulator]) -> None:
-    """Register every emulator's base URL on `mock` for all methods."""
+    """Register every emulator's base URL on `mock`, once for all methods."""
     # An emulator answers whatever comes: a method no test used is not a failure.
     mock.assert_all_requests_are_fired = False
     for emulator in emulators:
         pattern = re.compile(re.escape(emulator.base_url) + r"(/.*)?(\?.*)?$")
-        for method in _METHODS:
-            mock.add_callback(method, pattern, callback=_callback(emulator))
+        mock.add(_SystemRoute(pattern, _callback(emulator, mock)))
 
 
 @contextmanager

@@ -42,6 +42,7 @@ __all__ = [
 EXAMPLE_PARAM = "_pytest_bdd_example"
 _NOT_NAME = re.compile(r"\W+")
 
+_KNOWN_MARKERS = pytest.StashKey[set[str]]()
 _TEMPLATES: WeakKeyDictionary[Callable[..., Any], ScenarioTemplate] = WeakKeyDictionary()
 
 
@@ -98,14 +99,21 @@ def _rewrite_example_ids(function: Callable[..., Any]) -> None:
         marks[position] = pytest.mark.parametrize(EXAMPLE_PARAM, params).mark
 
 
+def _tags(template: ScenarioTemplate) -> set[str]:
+    """A scenario's own tags with its rule's and its feature's."""
+    rule_tags = template.rule.tags if template.rule is not None else set()
+    return set(template.tags) | set(template.feature.tags) | set(rule_tags)
+
+
 def _bind(feature: Feature, path: Path, on_tags: Callable[[set[str]], None]) -> types.ModuleType:
     module = types.ModuleType(f"feature_{_NOT_NAME.sub('_', path.stem)}")
     module.__file__ = str(path)
     names = list(feature.scenarios)
+    # every tag of the file at once: pytest re-reads all markers whenever a mark it does
+    # not know yet is used, so registering them one scenario at a time is quadratic
+    on_tags({tag for template in feature.scenarios.values() for tag in _tags(template)})
     for function_name, scenario_name in zip(_function_names(names), names, strict=True):
         template = feature.scenarios[scenario_name]
-        rule_tags = template.rule.tags if template.rule is not None else set()
-        on_tags(set(template.tags) | set(feature.tags) | set(rule_tags))
 
         def _scenario() -> None:
             """The steps do the work."""
@@ -126,9 +134,13 @@ class FeatureFile(pytest.Module):
         return _bind(feature, self.path, self._register_markers)
 
     def _register_markers(self, tags: set[str]) -> None:
-        known = {line.split(":", 1)[0].strip() for line in self.config.getini("markers")}
+        known = self.config.stash.get(_KNOWN_MARKERS, None)
+        if known is None:  # once per run, not once per feature file or scenario
+            known = {line.split(":", 1)[0].strip() for line in self.config.getini("markers")}
+            self.config.stash[_KNOWN_MARKERS] = known
         for tag in sorted(tags - known):
             self.config.addinivalue_line("markers", f"{tag}: a tag of a feature file")
+            known.add(tag)
 
 
 def close_step_reports(item: pytest.Item) -> None:
@@ -156,13 +168,12 @@ def scenario_info(item: pytest.Item) -> ScenarioInfo | None:
         return None
     steps = [step.name for step in template.all_background_steps]
     rule = template.rule
-    rule_tags = rule.tags if rule is not None else set()
     return ScenarioInfo(
         feature_file=Path(template.feature.filename),
         feature_name=template.feature.name,
         name=template.name,
         line=template.line_number,
-        tags=frozenset(set(template.tags) | set(template.feature.tags) | set(rule_tags)),
+        tags=frozenset(_tags(template)),
         rule_name=rule.name if rule is not None else None,
         background=tuple(steps),
     )

@@ -40,8 +40,9 @@ def competition_note(dataflows: Sequence[Dataflow], row: PropertyRow,
     named = ", ".join(place.shown(several) for place in places[1:])
     note = (f"{places[0].shown(several)} and {named} write {row.target.path} from different "
             f"sources, so only one value can be kept")
-    if source is None or actual is MISSING:
-        return note
+    if source is None or actual is MISSING:  # nothing to compare: the sync's own rule
+        first = min(places, key=lambda p: (str(p.dataflow.path), p.row.line))
+        return f"{note}; the sync keeps the row listed first, {first.shown(several)}"
     own = places[0].section.source
     same_source = [place for place in places if (place.section.source.system_key,
                    place.section.source.entity) == (own.system_key, own.entity)]

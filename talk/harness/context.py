@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section
+from talk.dataflow.row_lint import unlinkable_reason
 from talk.emulator.base import Clock, Emulator
 from talk.harness.checklist import PAIRED
 from talk.harness.documents import load_document, resolve_document
@@ -128,8 +129,9 @@ class ScenarioContext:
         return dataflow
 
     def _refuse_unnamed(self) -> None:
-        """An item of a section naming no system is unsupported: there is no API to check
-        it against (the sync skips such a section with the same reason)."""
+        """An item of a section naming no system, or of one none of whose records can be
+        linked, is unsupported with the section's reason (docs/design.md#unlinkable-sections):
+        there is nothing to check it against."""
         current = self.current_section()
         if current is None:
             return
@@ -138,6 +140,9 @@ class ScenarioContext:
             if unnamed.section is section:
                 raise Unsupported(f"{self.shown(dataflow)} line {section.line}: "
                                   f"{unnamed.reason}")
+        unlinkable = unlinkable_reason(section)
+        if unlinkable is not None:
+            raise Unsupported(f"{self.shown(dataflow)} line {section.line}: {unlinkable}")
 
     @property
     def systems(self) -> EmulatedSystems:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 from talk.dataflow.model import Dataflow
 from talk.gherkin.escape import decode_quoted
-from talk.harness.checklist import NO_SECTIONS_TITLE, checklist, document_item
+from talk.harness.checklist import NO_SECTIONS_TITLE, SectionChecklist, checklist, document_item
 from talk.harness.compat import ScenarioInfo, example_of, scenario_info
 from talk.harness.documents import load_document, resolve_document
 from talk.report.results import ItemKind
@@ -44,6 +45,9 @@ class ItemInfo:
     manual: bool
 
 
+_DESCRIBED = pytest.StashKey["ItemInfo | None"]()
+
+
 def document_paths(info: ScenarioInfo) -> list[str]:
     """The documents a scenario's Background names, as written."""
     found = []
@@ -57,6 +61,12 @@ def document_paths(info: ScenarioInfo) -> list[str]:
 def _line_of(text: str | None) -> int | None:
     match = _LINE.search(text or "")
     return int(match.group(1)) if match else None
+
+
+@lru_cache(maxsize=64)
+def _checklist_of(document: Path) -> list[SectionChecklist]:
+    """A document's checklist, derived once per document rather than once per item."""
+    return checklist(load_document(document))
 
 
 def _tagged_line(tags: frozenset[str]) -> int | None:
@@ -80,7 +90,7 @@ def _generated(info: ScenarioInfo, example: dict[str, str], dataflow: Dataflow,
         return ItemInfo(nodeid, document, kind, alone.line, NO_SECTIONS_TITLE, alone.line,
                         alone.text, False)
     section_line = _line_of(info.rule_name)
-    for items in checklist(dataflow):
+    for items in _checklist_of(document):
         if section_line is not None and items.section.line != section_line:
             continue
         item = items.find(kind, line) if line is not None else None
@@ -91,7 +101,14 @@ def _generated(info: ScenarioInfo, example: dict[str, str], dataflow: Dataflow,
 
 
 def describe_item(item: pytest.Item) -> ItemInfo | None:
-    """The checklist item of a test collected from a `.feature` file (None otherwise)."""
+    """The checklist item of a test collected from a `.feature` file (None otherwise);
+    worked out once per test, however many hooks ask."""
+    if _DESCRIBED not in item.stash:
+        item.stash[_DESCRIBED] = _describe(item)
+    return item.stash[_DESCRIBED]
+
+
+def _describe(item: pytest.Item) -> ItemInfo | None:
     info = scenario_info(item)
     if info is None:
         return None

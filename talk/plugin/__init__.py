@@ -68,5 +68,9 @@ def pytest_configure(config: pytest.Config) -> None:
     for name in MODULES:  # the step library ships in the package: no conftest.py needed
         config.pluginmanager.import_plugin(f"talk.steps.{name}")
     config.pluginmanager.import_plugin("talk.plugin.fixtures")
-    config.pluginmanager.register(Checklist(config), "talk-checklist")
+    checklist = Checklist(config)
+    config.pluginmanager.register(checklist, "talk-checklist")
+    from talk.harness.failures import ChecklistFailures
+
+    config.pluginmanager.register(ChecklistFailures(checklist.short_text), "talk-failures")
     config.pluginmanager.register(Recorder(config), "talk-recorder")

@@ -114,9 +114,7 @@ class Checklist:
             report.outcome = "skipped"
             report.longrepr = (*_scenario_location(item), f"{outcome.status.value}: "
                                                           f"{outcome.message}")
-        elif report.failed and outcome is not None and _shortened(item, outcome) and \
-                self.config.getoption("--talk-tb") == "short" and \
-                scenario_info_of(item) is not None:
+        elif report.failed and outcome is not None and self.short_text(item, outcome):
             report.longrepr = _short_failure(item, outcome)
         final = call.when == "call" or (call.when == "setup" and report.outcome != "passed")
         if final:
@@ -124,6 +122,14 @@ class Checklist:
             if record is not None:
                 setattr(report, RECORD_ATTRIBUTE, json.dumps(record, ensure_ascii=False))
         return report
+
+
+    def short_text(self, item: pytest.Item, outcome: BaseException) -> str | None:
+        """The short failure text of a checklist item, when it replaces the traceback."""
+        if _shortened(item, outcome) and self.config.getoption("--talk-tb") == "short" \
+                and scenario_info_of(item) is not None:
+            return _short_failure(item, outcome)
+        return None
 
 
 def scenario_info_of(item: pytest.Item) -> Any:

@@ -28,3 +28,7 @@ def talk_context(request: pytest.FixtureRequest) -> Iterator[Any]:
         yield context
     finally:
         context.close()
+        # its record is made by now: kept on the item, every scenario's evidence and sync
+        # reports would stay in memory until the session ends
+        if CONTEXT in node.stash:
+            del node.stash[CONTEXT]

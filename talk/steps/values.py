@@ -63,7 +63,9 @@ def system_received(talk_context: ScenarioContext, system: str, path: str,
     found = _sent_value(talk_context, key, path, resource)
     if found is None:
         talk_context.explain_missing_link(target)
-        raise AssertionError(f"{where}: the sync sent no {path} to {system}")
+        note = competition_note(talk_context.dataflows, row, None, MISSING)
+        raise AssertionError(f"{where}: the sync sent no {path} to {system}"
+                             + (f": {note}" if note else ""))
     sent, value = found
     talk_context.evidence["checks"].append({
         "sent": f"{sent.method} {sent.path}", "path": path, "value": value,

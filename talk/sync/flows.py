@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -116,25 +117,39 @@ def unnamed_sections(dataflows: Sequence[Dataflow]) -> list[Unnamed]:
 
 def bind_flows(dataflows: Sequence[Dataflow]) -> list[Flow]:
     """One flow per section that names a system on both sides (see `unnamed_sections`)."""
+    return [flow for dataflow in dataflows for flow in _document_flows(dataflow)]
+
+
+# A document's flows, by the identity of its parsed document: every checklist scenario
+# builds two engines over the same cached documents, and binding a section resolves its
+# profiles and rows again. Flows are immutable; the entry goes with its document.
+_BOUND: dict[int, tuple[weakref.ref[Dataflow], tuple[Flow, ...]]] = {}
+
+
+def _document_flows(dataflow: Dataflow) -> tuple[Flow, ...]:
+    key = id(dataflow)
+    bound = _BOUND.get(key)
+    if bound is not None and bound[0]() is dataflow:
+        return bound[1]
     flows = []
-    for dataflow in dataflows:
-        seen: dict[str, int] = {}
-        for section in dataflow.unique_sections:
-            if _unnamed_side(section) is not None:
-                continue
-            source = entity_profile(section.source)
-            target = entity_profile(section.target)
-            id_rows = tuple(r for r in section.properties if is_key(target, r.target.path))
-            rows = tuple(r for r in section.properties if r not in id_rows)
-            flows.append(Flow(
-                key=_mapping_key(dataflow.name, source, target, seen),
-                document=dataflow.name, section=section,
-                source=source, target=target, rows=rows, id_rows=id_rows,
-                unsupported=_unsupported_reason(section, target), path=dataflow.path,
-                references=frozenset(r.line for r in rows
-                                     if is_reference(target, r.target.path)),
-            ))
-    return flows
+    seen: dict[str, int] = {}
+    for section in dataflow.unique_sections:
+        if _unnamed_side(section) is not None:
+            continue
+        source = entity_profile(section.source)
+        target = entity_profile(section.target)
+        id_rows = tuple(r for r in section.properties if is_key(target, r.target.path))
+        rows = tuple(r for r in section.properties if r not in id_rows)
+        flows.append(Flow(
+            key=_mapping_key(dataflow.name, source, target, seen),
+            document=dataflow.name, section=section,
+            source=source, target=target, rows=rows, id_rows=id_rows,
+            unsupported=_unsupported_reason(section, target), path=dataflow.path,
+            references=frozenset(r.line for r in rows
+                                 if is_reference(target, r.target.path)),
+        ))
+    _BOUND[key] = (weakref.ref(dataflow, lambda _: _BOUND.pop(key, None)), tuple(flows))
+    return _BOUND[key][1]
 
 
 @dataclass

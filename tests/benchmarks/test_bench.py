@@ -11,7 +11,7 @@ from typing import Any
 from bench.harness import bare_feature, run_pytest, steps_per_scenario
 from bench.memory import probe
 from bench.results import Figure, render_table, write_results
-from bench.scenario import bench_document, edit_one_percent, floor_sync, world
+from bench.scenario import DOCUMENT, bench_document, edit_one_percent, floor_sync, world
 from bench.sync import SyncTimings, sync_figures
 from bench.timeline import phases
 
@@ -118,3 +118,24 @@ def test_the_timeline_plugin_records_the_phases_of_a_real_run(tmp_path: Path) ->
     assert run.usable and run.items == 3, run.output
     assert list(run.phases) == ["start-up", "collection", "items", "report", "exit"]
     assert 0 < sum(run.phases.values()) <= run.seconds + 0.01
+    assert run.memory is not None and run.memory[1] >= run.memory[0] > 0
+
+
+def test_the_corpus_repeats_the_sample_under_other_names_and_names_what_it_left_out(
+        tmp_path: Path) -> None:
+    from bench.corpus import build_corpus
+
+    root = Path(__file__).resolve().parents[2]
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    (sample / "a.rst").write_text(DOCUMENT, encoding="utf-8")
+    (sample / "broken.rst").write_text("not a dataflow document\n", encoding="utf-8")
+    sets = build_corpus(root, sample, tmp_path / "corpus", copies=3, sizes=[1, 3])
+    assert [s.documents for s in sets] == [1, 3]
+    assert [p.name for p in sorted(sets[1].features.glob("*.feature"))] == [
+        "a-copy2.feature", "a-copy3.feature", "a.feature"]
+    assert f'"{sample / "a.rst"}"' in (sets[1].features / "a.feature").read_text()
+    assert '"dataflows/a-copy3.rst"' in (sets[1].features / "a-copy3.feature").read_text()
+    assert (sets[1].folder / "dataflows" / "a-copy3.rst").is_file()
+    assert len(sets[1].skipped) == 3 and sets[1].skipped[0].startswith("broken.rst: ")
+    assert "testpaths" not in (sets[0].folder / "pytest.ini").read_text()

@@ -104,3 +104,20 @@ def test_lint_says_which_competing_row_the_sync_keeps(
     assert len(warnings) == 3
     assert all(line.endswith(f"the sync keeps the row listed first, by document and line: "
                              f"{alpha} line 27 (nickname -> name))") for line in warnings)
+
+
+TWO_SECTIONS_ONE_FIELD = document(
+    "Alpha", "Beta",
+    section("Alpha Contact", "Beta Customer", [("nickname", "name", '"string"')]),
+    section("Alpha Person", "Beta Customer", [("title", "name", '"string"')]))
+
+
+def test_a_row_the_sync_leaves_out_says_which_row_it_keeps(pytester: pytest.Pytester) -> None:
+    found = items(run_checklist(pytester, {"alpha-beta.rst": TWO_SECTIONS_ONE_FIELD}))
+    rows = {i["line"]: i for i in found if i["kind"] == "property"}
+    assert rows[27]["status"] == "passed", rows[27]
+    left_out = rows[max(rows)]
+    assert left_out["status"] == "failed"
+    assert "the sync sent no name" in left_out["message"]
+    assert left_out["message"].endswith(
+        "the sync keeps the row listed first, line 27 (nickname -> name)"), left_out

@@ -225,3 +225,17 @@ def test_wrapped_paragraph_is_one_sentence() -> None:
     assert flow.findings == []
     assert flow.sections[0].shape is Shape.PLAIN
     assert flow.sections[0].sentences[0].text.count("\n") == 1
+
+
+def test_shape_5_sentences_on_consecutive_lines_are_two_sentences() -> None:
+    """Real documents write shape 5's two sentences with no blank line between them."""
+    section = plain().replace(
+        "Every Alpha Item will be synchronized with a Beta Co Thing.\n",
+        "Every Alpha Item will be synchronized with a Beta Co Thing.\n\n"
+        "If a matching Beta Co Thing already exists, the Alpha Item will be merged with the "
+        "existing one.\r\nIf no matching Beta Co Thing is found, a new Beta Co Thing will be "
+        "created.\n")
+    flow = parse_text(doc(section))
+    assert flow.errors == []
+    assert flow.sections[0].shape is Shape.MATCH_OR_CREATE
+

@@ -214,3 +214,26 @@ def test_one_document_a_tag_and_hand_written_features_are_selectable(
     ran = [i for i in items(results) if i["this_run"]]
     assert {i["kind"] for i in ran} == {"scenario"}
     assert {i["section"] for i in ran} == {"Hand-written: A conflict between Keap and WebCRM"}
+
+
+def test_a_failed_item_is_reported_without_pytest_formatting_its_traceback(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    _one_document(pytester)
+    monkeypatch.setattr(SyncEngine, "_as_target", lambda self, *args: None)
+    formatted: list[str] = []
+    original = pytest.Function.repr_failure
+
+    def counting(self: pytest.Function, excinfo: Any) -> Any:
+        formatted.append(self.nodeid)
+        return original(self, excinfo)
+
+    monkeypatch.setattr(pytest.Function, "repr_failure", counting)
+    result, results = run(pytester, "-m", "edited_in_target")
+    assert len([i for i in items(results) if i["status"] == "failed"]) == 2
+    output = result.stdout.str()
+    assert output.count("features/keap-to-webcrm.feature:") >= 2
+    assert "failed at Then " in output and "steps/values.py:" not in output
+    assert formatted == []
+    # the full traceback is one option away, and only then formatted
+    full, _ = run(pytester, "-m", "edited_in_target", "--talk-tb=long")
+    assert "steps/values.py:" in full.stdout.str() and len(formatted) == 2

@@ -5,6 +5,7 @@ keeps every request's path and headers so a test can tell what was (not) sent.""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -74,3 +75,48 @@ def json_answer(body: str, status: int = 200, headers: dict[str, str] | None = N
     data = body.encode()
     chunks = [data[i:i + chunk] for i in range(0, len(data), chunk)] if chunk else [data]
     return status, {"Content-Type": "application/json", **(headers or {})}, chunks, pause
+
+
+class HeaderDrip:
+    """A server that answers every connection with a status line and headers that never
+    end: one byte every `pause` seconds, for up to `seconds`."""
+
+    def __init__(self, pause: float = 0.1, seconds: float = 30.0) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self.connections = 0
+        self._pause, self._seconds = pause, seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._drip, args=(client,), daemon=True).start()
+
+    def _drip(self, client: socket.socket) -> None:
+        with client:
+            client.recv(65536)  # the request
+            data = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"x" * 100_000
+            ends = time.monotonic() + self._seconds
+            try:
+                for byte in data:
+                    if self._stop.is_set() or time.monotonic() > ends:
+                        return
+                    client.sendall(bytes([byte]))
+                    time.sleep(self._pause)
+            except OSError:
+                return  # the client hung up, as it should
+
+    def __enter__(self) -> HeaderDrip:
+        self._thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self._stop.set()
+        self._listener.close()

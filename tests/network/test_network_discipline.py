@@ -26,7 +26,7 @@ from talk.connectors.base import (
 )
 from talk.systems.registry import profile_for, resolve_entity
 
-from .fake_server import Answer, FakeServer, Seen, json_answer
+from .fake_server import Answer, FakeServer, HeaderDrip, Seen, json_answer
 
 PROFILE = profile_for("Fakecrm")
 ITEMS = resolve_entity(PROFILE, "Item")
@@ -37,27 +37,47 @@ def _connector(url: str, **policy: float) -> Connector:
     return connector_for(PROFILE, url, TOKEN, retry=RetryPolicy(base_delay=0.01, **policy))
 
 
+def _read_for_at_most(connector: Connector, seconds: float
+                      ) -> tuple[BaseException | None, float]:
+    """List ITEMS in a thread: what it raised and how long it took; fails if it is still
+    reading after `seconds` (a thread cannot be stopped, so it is left as a daemon)."""
+    outcome: list[BaseException | None] = []
+
+    def read() -> None:
+        try:
+            list(connector.list_all(ITEMS))
+            outcome.append(None)
+        except BaseException as exc:  # handed to the test thread
+            outcome.append(exc)
+
+    started = time.monotonic()
+    worker = threading.Thread(target=read, daemon=True)
+    worker.start()
+    worker.join(timeout=seconds)
+    assert not worker.is_alive(), "the read outlived its deadline"
+    return outcome[0], time.monotonic() - started
+
+
 def test_a_dripping_server_is_given_up_within_the_total_deadline() -> None:
     body = json.dumps({"items": [{"id": 1, "name": "x" * 200}], "next": None})
     with FakeServer(lambda seen: json_answer(body, pause=0.1, chunk=1)) as server:
-        connector = _connector(server.url, timeout=0.6, max_total=1.5)
-        outcome: list[BaseException | None] = []
+        outcome, seconds = _read_for_at_most(_connector(server.url, timeout=0.6,
+                                                        max_total=1.5), 6)
+        # one byte per 0.1 s: the answer alone takes 20 s
+        assert isinstance(outcome, RetriesExhausted)
+        assert seconds < 4
+        assert TOKEN not in str(outcome)
 
-        def read() -> None:
-            try:
-                list(connector.list_all(ITEMS))
-                outcome.append(None)
-            except BaseException as exc:  # handed to the test thread
-                outcome.append(exc)
 
-        started = time.monotonic()
-        worker = threading.Thread(target=read, daemon=True)
-        worker.start()
-        worker.join(timeout=6)  # one byte per 0.1 s: the answer alone takes 20 s
-        assert not worker.is_alive(), "the read outlived its deadline"
-        assert isinstance(outcome[0], RetriesExhausted)
-        assert time.monotonic() - started < 4
-        assert TOKEN not in str(outcome[0])
+def test_a_server_dripping_its_headers_is_given_up_within_the_deadline() -> None:
+    with HeaderDrip(pause=0.1) as server:
+        outcome, seconds = _read_for_at_most(_connector(server.url, timeout=0.6,
+                                                        max_total=1.5), 8)
+        # the headers alone would take hours
+        assert isinstance(outcome, RetriesExhausted), outcome
+        assert "deadline" in str(outcome)
+        assert seconds < 4
+        assert server.connections >= 2  # retried, each attempt within its own deadline
 
 
 def test_the_default_deadline_gives_up_on_a_stalled_server_within_3_minutes() -> None:

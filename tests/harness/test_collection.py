@@ -1,0 +1,76 @@
+"""What the plugin works out once per run or per document, not once per scenario."""
+
+from __future__ import annotations
+
+import pytest
+from project import REPO, make_project
+
+from talk.dataflow.model import Dataflow
+from talk.harness.checklist import SectionChecklist
+
+pytest_plugins = ["pytester"]
+
+_COUNTING = '''
+import pytest
+
+SCANS = []
+
+
+class Lines(list):
+    def __iter__(self):
+        SCANS.append(1)
+        return super().__iter__()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    original = config.getini
+    lines = Lines(original("markers"))
+    config.getini = lambda name: lines if name == "markers" else original(name)
+
+
+def pytest_collection_finish(session):
+    print(f"markers scanned {len(SCANS)} times")
+'''
+
+
+def _feature(number: int, scenarios: int) -> str:
+    lines = [f"@feature_{number}", f"Feature: Feature {number}", ""]
+    for index in range(scenarios):
+        lines += [f"  @tag_{number}_{index}", f"  Scenario: Scenario {index}",
+                  "    Given nothing", ""]
+    return "\n".join(lines)
+
+
+def test_markers_are_scanned_once_per_feature_file_not_once_per_scenario(
+        pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(_COUNTING)
+    for number in range(3):
+        pytester.makefile(".feature", **{f"f{number}": _feature(number, 12)})
+    result = pytester.runpytest("--collect-only", "-q", "-p", "no:randomly", "--talk")
+    assert result.ret == 0, result.stdout.str()
+    assert "36 tests collected" in result.stdout.str()
+    scans = int(result.stdout.str().split("markers scanned ")[1].split()[0])
+    # the plugin reads the registered markers once per run, and pytest once for each file's
+    # batch of new tags (it reads them all whenever a mark it does not know is used)
+    assert scans <= 1 + 3, result.stdout.str()
+
+
+def test_a_documents_checklist_is_derived_once_not_once_per_item(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    import talk.harness.items as items
+
+    make_project(pytester.path, [REPO / "dataflows" / "keap-to-webcrm.rst"])
+    derived: list[str] = []
+    original = items.checklist
+
+    def counting(dataflow: Dataflow) -> list[SectionChecklist]:
+        derived.append(dataflow.name)
+        return original(dataflow)
+
+    monkeypatch.setattr(items, "checklist", counting)
+    items._checklist_of.cache_clear()
+    result = pytester.runpytest("features", "-p", "no:randomly", "-m", "property")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed", 0) + outcomes.get("skipped", 0) >= 4
+    assert derived == ["keap-to-webcrm"]
