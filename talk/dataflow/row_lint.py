@@ -118,6 +118,57 @@ def competition_findings(dataflows: Sequence[Dataflow]) -> dict[str, list[Findin
                    f"value can be kept (the sync keeps the row listed first, by document "
                    f"and line: {kept.shown(several and others)})")
         found.setdefault(own.dataflow.path, []).append(Finding(own.row.line, "warning", message))
+    for path, findings in _returning_findings(dataflows).items():
+        found.setdefault(path, []).extend(findings)
+    return found
+
+
+def _returning_rows(dataflows: Sequence[Dataflow]) -> list[list[RowPlace]]:
+    """Rows of sections between the same two entities reading one source field into
+    different target fields: each would write a target edit back to that one field. In
+    document order (path, then line); rows whose conditions exclude each other never meet."""
+    groups: dict[tuple[str, str, str, str, str], list[RowPlace]] = {}
+    for dataflow in dataflows:
+        for section in dataflow.unique_sections:
+            source, target = section.source, section.target
+            if not target.system_key or not source.system_key:
+                continue
+            entities = (source.system_key, _entity_name(source.system, source.entity),
+                        target.system_key, _entity_name(target.system, target.entity))
+            own = resolve_entity(profile_for(source.system), source.entity)
+            for row in section.properties:
+                if row.target.path and row.source.path and not _is_id(section, row) \
+                        and not own.is_id_field(row.source.path):
+                    groups.setdefault((*entities, row.source.path), []).append(
+                        RowPlace(dataflow, section, row))
+    found = []
+    for places in groups.values():
+        places.sort(key=lambda p: (str(p.dataflow.path), p.row.line))
+        meeting = [place for place in places if any(
+            other.row.target.path != place.row.target.path
+            and not _exclusive(place.row, other.row) for other in places)]
+        if len({place.row.target.path for place in meeting}) > 1:
+            found.append(meeting)
+    return found
+
+
+def _returning_findings(dataflows: Sequence[Dataflow]) -> dict[str, list[Finding]]:
+    """One warning per row writing a source field back that another row writes back too."""
+    several = len(dataflows) > 1
+    found: dict[str, list[Finding]] = {}
+    for places in _returning_rows(dataflows):
+        others = len({p.dataflow.path for p in places}) > 1
+        kept = places[0]
+        source = kept.section.source
+        for own in places:
+            rows = ", ".join(p.shown(several and others) for p in places if p is not own)
+            message = (f"{own.shown(False)} and {rows} write {source.label or source.system} "
+                       f"{source.entity} {own.row.source.path} back from different target "
+                       f"fields: only one value can be kept (the sync carries the row listed "
+                       f"first, by document and line, back: {kept.shown(several and others)};"
+                       f" the others are one-way)")
+            found.setdefault(own.dataflow.path, []).append(
+                Finding(own.row.line, "warning", message))
     return found
 
 

@@ -35,6 +35,7 @@ from talk.sync.flows import (
     competing_rows,
     connected_flows,
     group_flows,
+    returning_rows,
     unnamed_sections,
 )
 from talk.sync.keys import is_key, names_entity, referenced_entity
@@ -107,6 +108,13 @@ class SyncEngine:
         self._documented = set(self._all_flows)
         self._left_out: dict[str, list[tuple[PropertyRow, Competition]]] = {}
         self.flows = self._keep_one_writer(bound)
+        # rows whose target edits stay in the target: another row carries their source
+        # field back (over every document, so the row carrying it is always the same one;
+        # rows left out above write nothing either way)
+        self._one_way: dict[str, dict[int, Competition]] = {}
+        for (key, line), competition in returning_rows(self.flows).items():
+            if competition.kept != (key, line):
+                self._one_way.setdefault(key, {})[line] = competition
         self._unnamed = unnamed_sections(dataflows) if reach is None else []
         if reach is not None:
             self.flows = connected_flows(self.flows, reach)
@@ -147,6 +155,7 @@ class SyncEngine:
             self._report.sections.append(counts)
         self._report_unnamed()
         self._report_left_out()
+        self._report_one_way()
         self.store.clear_marks()
         self._failed = set()
         self._failed_records = set()
@@ -209,6 +218,18 @@ class SyncEngine:
                              data={"field": competition.field,
                                    "kept": f"{competition.kept[0]}:{competition.kept[1]}",
                                    "rows": [f"{k}:{line}" for k, line in competition.rows]})
+
+    def _report_one_way(self) -> None:
+        """One detail per row that reads a source field an earlier row carries back to: its
+        target's edits do not go back (they would overwrite that row's)."""
+        for flow in self.flows:
+            for line, competition in sorted(self._one_way.get(flow.key, {}).items()):
+                row = next(r for r in flow.rows if r.line == line)
+                self._detail("one_way_rows", flow, flow.source, None,
+                             competition.describe(self._all_flows), prop=row.target.path,
+                             data={"field": competition.field,
+                                   "kept": f"{competition.kept[0]}:{competition.kept[1]}",
+                                   "rows": [f"{k}:{n}" for k, n in competition.rows]})
 
     def _report_unnamed(self) -> None:
         """A section naming no system is skipped, visibly: its line in the report says why."""
@@ -726,6 +747,8 @@ class SyncEngine:
                            f"{flow.section.target.display} cannot be updated through the "
                            f"{flow.target.system} API", prop=row.target.path)
                 write_b = False
+            if write_a and row.line in self._one_way.get(flow.key, {}):
+                write_a = False  # another row carries this source field back
             if write_a and not flow.source.can_update:
                 self._note("unsupported", flow, source,
                            f"{flow.section.source.display} cannot be updated through the "

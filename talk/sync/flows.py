@@ -13,7 +13,8 @@ from talk.systems.profile import EntityProfile
 from talk.systems.registry import profile_for, resolve_entity
 
 __all__ = ["Competition", "EntityGroup", "Flow", "Unnamed", "bind_flows", "competing_rows",
-           "connected_flows", "entity_profile", "group_flows", "unnamed_sections"]
+           "connected_flows", "entity_profile", "group_flows", "returning_rows",
+           "unnamed_sections"]
 
 
 def entity_profile(ref: EntityRef) -> EntityProfile:
@@ -211,15 +212,21 @@ class Competition:
     field: str  # "<target entity as the first document writes it>.<path>"
     kept: tuple[str, int]  # (flow key, row line) of the row the sync keeps
     rows: tuple[tuple[str, int], ...]  # every competing row, the kept one first
+    back: bool = False  # rows writing one source field back (see `returning_rows`)
 
     def describe(self, flows: dict[str, Flow]) -> str:
         """The competing rows in words, saying which one the sync kept."""
         def where(key: str, line: int) -> str:
             flow = flows[key]
             row = next(r for r in flow.rows if r.line == line)
-            return f"{row.source.written} at {flow.document}:{line}"
+            end = row.target if self.back else row.source
+            return f"{end.written} at {flow.document}:{line}"
 
         others = ", ".join(where(*row) for row in self.rows[1:])
+        if self.back:
+            return (f"{len(self.rows)} rows write {self.field} back from different target "
+                    f"fields; the sync carries {where(*self.kept)} back and leaves {others} "
+                    f"one-way")
         return (f"{len(self.rows)} rows write {self.field} from different source fields; "
                 f"the sync keeps {where(*self.kept)} and leaves out {others}")
 
@@ -237,6 +244,30 @@ def competing_rows(flows: Sequence[Flow]) -> dict[tuple[str, int], Competition]:
         rows.sort(key=lambda pair: (pair[0].path, pair[1].line, pair[0].section.line))
         keys = tuple((flow.key, row.line) for flow, row in rows)
         competition = Competition(f"{rows[0][0].section.target.display}.{path}", keys[0], keys)
+        for key in keys:
+            found[key] = competition
+    return found
+
+
+def returning_rows(flows: Sequence[Flow]) -> dict[tuple[str, int], Competition]:
+    """Competing rows the other way: rows of sections between the same two entities that
+    read one source field into different target fields would each write a target edit back
+    to it. Only one value can stay, so the first row (document path, then line) carries it
+    back and the others are one-way (source to target only)."""
+    readers: dict[tuple[str, str, str, str, str], list[tuple[Flow, PropertyRow]]] = {}
+    for flow in flows:
+        for row in flow.rows:
+            if not is_key(flow.source, row.source.path):
+                readers.setdefault((*flow.source_slot, *flow.target_slot, row.source.path),
+                                   []).append((flow, row))
+    found: dict[tuple[str, int], Competition] = {}
+    for (*_, path), rows in readers.items():
+        if len({row.target.path for _, row in rows}) < 2:
+            continue
+        rows.sort(key=lambda pair: (pair[0].path, pair[1].line, pair[0].section.line))
+        keys = tuple((flow.key, row.line) for flow, row in rows)
+        competition = Competition(f"{rows[0][0].section.source.display}.{path}", keys[0],
+                                  keys, back=True)
         for key in keys:
             found[key] = competition
     return found
