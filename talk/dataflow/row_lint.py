@@ -25,7 +25,7 @@ from talk.dataflow.model import (
 from talk.systems.registry import profile_for, resolve_entity
 
 __all__ = ["RowPlace", "competing_rows", "competition_findings", "row_findings",
-           "unlinkable_reason"]
+           "type_problem", "unlinkable_reason"]
 
 KNOWN_TYPES = tuple(f'"{kind.value}"' for kind in TypeKind
                     if kind not in (TypeKind.NOT_APPLICABLE, TypeKind.EXPRESSION))
@@ -172,7 +172,9 @@ def _returning_findings(dataflows: Sequence[Dataflow]) -> dict[str, list[Finding
     return found
 
 
-def _type_problem(written: str) -> str | None:
+def type_problem(written: str) -> str | None:
+    """Why a written type is no type talk knows (the check of its values is skipped), or
+    None for a known type, N/A or a known expression."""
     text = written.strip()
     if text in KNOWN_TYPES or text == "N/A":
         return None
@@ -255,7 +257,7 @@ def row_findings(dataflow: Dataflow) -> list[Finding]:
         found += _self_merges(section)
         found += _read_only_targets(section)
         for row in section.properties:
-            problem = _type_problem(row.type.written)
+            problem = type_problem(row.type.written)
             if problem is not None:
                 found.append(Finding(row.line, "warning", f"line {row.line}: {problem}; the "
                                                           f"value's type is not checked"))

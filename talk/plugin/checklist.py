@@ -230,6 +230,8 @@ def _record(item: pytest.Item, report: pytest.TestReport,
     evidence: dict[str, Any] = context.evidence_json() if context is not None else {}
     if status is Status.FAILED and item.stash.get(STEP, ""):
         evidence["failed_step"] = item.stash[STEP]
+    if status is Status.PASSED and not message:  # what a passed check left unchecked
+        message = str(evidence.get("note", ""))
     feature_name = info.section_title.removeprefix("Hand-written: ")
     record = build_record(info, dataflow, file, feature_name, status.value, message, evidence,
                           report.duration)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from talk.dataflow.model import Dataflow, DataType, PropertyRow, Section
+from talk.dataflow.row_lint import type_problem
 from talk.gherkin.samples import unfit_rows
 from talk.harness.checklist import row_text
 from talk.harness.competing import competition_note
@@ -77,6 +78,9 @@ def system_received(talk_context: ScenarioContext, system: str, path: str,
         raise AssertionError(f"{where}: the sync sent no {path} to {system}"
                              + (f": {note}" if note else ""))
     sent, value = found
+    unknown = type_problem(row.type.written)
+    if unknown is not None:  # as `talk lint` says on the row's line
+        talk_context.evidence["note"] = f"{where}: type not checked: {unknown}"
     talk_context.evidence["checks"].append({
         "sent": f"{sent.method} {sent.path}", "path": path, "value": value,
         "documented_type": documented.written.strip(), "expected": describe(documented)})
