@@ -10,6 +10,7 @@ import argparse
 import importlib
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -22,6 +23,43 @@ COMMANDS: tuple[str, ...] = ("init", "lint", "sync", "serve", "report", "generat
                              "profile")
 
 
+_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")
+
+
+class _CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser: it reports an option it does not know itself, with its own
+    usage, before any missing argument (argparse leaves unknown options to `talk`'s parser,
+    which shows the top-level usage, and asks for a missing PATH first)."""
+
+    def parse_known_args(  # type: ignore[override]
+            self, args: Sequence[str] | None = None,
+            namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        given = list(sys.argv[1:] if args is None else args)
+        unknown = [] if self._subparsers is not None else self._unknown_options(given)
+        if unknown:
+            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+        parsed, extras = super().parse_known_args(given, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+    def _unknown_options(self, given: list[str]) -> list[str]:
+        known = self._option_string_actions
+        unknown = []
+        for arg in given:
+            if arg == "--":
+                break
+            name = arg.split("=", 1)[0]
+            if not arg.startswith("-") or arg == "-" or _NUMBER.match(arg) or name in known:
+                continue
+            if name.startswith("--") and any(option.startswith(name) for option in known):
+                continue  # an abbreviation argparse accepts (or calls ambiguous)
+            if not name.startswith("--") and name[:2] in known:
+                continue  # `-n2`: a short option with its value attached
+            unknown.append(arg)
+        return unknown
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="talk",
@@ -32,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0,
                         help="say more on stderr: -v what talk does (retries, waits), "
                              "-vv every request")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                       parser_class=_CommandParser)
     for name in COMMANDS:
         importlib.import_module(f"talk.commands.{name}").register(subparsers)
     return parser
