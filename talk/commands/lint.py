@@ -16,7 +16,26 @@ Parse dataflow documents and report their defects as `file:line: level: message`
 Folders are searched for *.rst files. Besides each document's own defects, rows of the
 documents given together that write one target field from different sources are reported
 on every line involved. Exit status: 0 no errors (warnings allowed),
-1 a document has errors, 2 a path does not exist."""
+1 a document has errors, 2 a path does not exist.
+
+The format talk reads: a title "<A> to <B> Dataflow", then one section per heading
+"<System Entity> to <System Entity>", whose sentences give its shape:
+  1  "Every S will be synchronized with a T."  (creates a T for each S)
+  2  "Before any synchronization can take place, a link between a S and a T must be
+     established."  (links by the merge table only; creates nothing)
+  3  "<condition>, it will be synchronized with a T."  (creates when the condition holds)
+  4  "A new T will be created from a S if it is connected to a X that is synchronized
+     into ..."  (creates when connected)
+  5  "If a matching T already exists, the S will be merged with the existing one." and
+     "If no matching T is found, a new T will be created."  (merges, else creates)
+"A S will merge with a T if one of the following property combinations match:" precedes
+a `.. list-table::` of merge criteria (S property, T property); "The following properties
+are synchronized between a S and a T:" precedes the property table: S property, T
+property, T data type. Types: "string", "integer", "float", "decimal", "boolean", "list",
+N/A (not checked) and "datetime-format","<strftime format>"; any other type is a warning
+and not checked. A property may carry a condition in parentheses, "path (Dependant on
+having V in P)": the row applies only where P holds V. "Once a link ... regardless of
+where it is edited." says edits travel both ways."""
 
 
 def register(subparsers: Any) -> None:

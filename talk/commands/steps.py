@@ -12,8 +12,10 @@ from talk.harness.vocabulary import VOCABULARY
 __all__ = ["register", "run"]
 
 DESCRIPTION = """\
-Print the steps that `pytest features/` understands, with one example each.
-See docs/writing-scenarios.md for how to write a scenario with them."""
+Print the steps that `pytest features/` understands, with one example each and what it
+means: write a scenario in a .feature file under features/ from these steps (Given what
+is seeded, When the dataflows are synchronized, Then what must hold). The project's
+repository has a longer guide in docs/writing-scenarios.md."""
 
 
 def register(subparsers: Any) -> None:
