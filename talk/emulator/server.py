@@ -6,7 +6,8 @@ applies the write and closes the socket without an answer.
 
 What a hostile client sends is answered as the real APIs answer it, in each API's own error
 shape: 400 for a bad Content-Length, JSON nested too deeply or a number of thousands of digits
-in a query parameter, 415 for a body that is not JSON. Each emulator's request log is a ring
+in a query parameter, 415 for a body whose Content-Type is not JSON (malformed JSON is
+answered by each emulator as its API does). Each emulator's request log is a ring
 of the latest requests with bodies cut short, so a long-running `talk serve` stays bounded.
 """
 
