@@ -24,8 +24,8 @@ from talk.dataflow.model import (
 )
 from talk.systems.registry import profile_for, resolve_entity
 
-__all__ = ["RowPlace", "competing_rows", "competition_findings", "row_findings",
-           "type_problem", "unlinkable_reason"]
+__all__ = ["RowPlace", "competing_rows", "competition_findings", "returning_rows",
+           "row_findings", "type_problem", "unlinkable_reason"]
 
 KNOWN_TYPES = tuple(f'"{kind.value}"' for kind in TypeKind
                     if kind not in (TypeKind.NOT_APPLICABLE, TypeKind.EXPRESSION))
@@ -123,7 +123,7 @@ def competition_findings(dataflows: Sequence[Dataflow]) -> dict[str, list[Findin
     return found
 
 
-def _returning_rows(dataflows: Sequence[Dataflow]) -> list[list[RowPlace]]:
+def returning_rows(dataflows: Sequence[Dataflow]) -> list[list[RowPlace]]:
     """Rows of sections between the same two entities reading one source field into
     different target fields: each would write a target edit back to that one field. In
     document order (path, then line); rows whose conditions exclude each other never meet."""
@@ -156,7 +156,7 @@ def _returning_findings(dataflows: Sequence[Dataflow]) -> dict[str, list[Finding
     """One warning per row writing a source field back that another row writes back too."""
     several = len(dataflows) > 1
     found: dict[str, list[Finding]] = {}
-    for places in _returning_rows(dataflows):
+    for places in returning_rows(dataflows):
         others = len({p.dataflow.path for p in places}) > 1
         kept = places[0]
         source = kept.section.source

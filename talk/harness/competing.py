@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from talk.dataflow.model import Dataflow, PropertyRow
-from talk.dataflow.row_lint import RowPlace, competing_rows
+from talk.dataflow.model import Dataflow, PropertyRow, Section
+from talk.dataflow.row_lint import RowPlace, competing_rows, returning_rows
 from talk.sync.paths import get_path
 from talk.sync.values import same_synced
 from talk.types.coerce import CoercionError, to_target
 from talk.types.values import MISSING, show
 
-__all__ = ["competition_note"]
+__all__ = ["competition_note", "one_way_note"]
 
 
 def _carries(place: RowPlace, source: Mapping[str, Any], actual: object) -> bool:
@@ -50,3 +50,18 @@ def competition_note(dataflows: Sequence[Dataflow], row: PropertyRow,
     if kept:
         return f"{note}; the sync kept the value of {kept[0].shown(several)}"
     return f"{note}; the sync kept {show(actual)}, the value of none of them here"
+
+
+def one_way_note(dataflows: Sequence[Dataflow], section: Section, path: str) -> str | None:
+    """"line 14 (age -> agetext) is one-way: line 12 (age -> age) carries age back" when
+    rows of `section` read the source field `path` into different target fields (the sync
+    carries a target edit back through the first one only), else None."""
+    for places in returning_rows(dataflows):
+        if places[0].row.source.path != path or \
+                not any(place.section is section for place in places):
+            continue
+        several = len({p.dataflow.path for p in places}) > 1
+        others = ", ".join(place.shown(several) for place in places[1:])
+        return (f"{others} {'is' if len(places) == 2 else 'are'} one-way: "
+                f"{places[0].shown(several)} carries {path} back")
+    return None

@@ -8,7 +8,7 @@ from talk.dataflow.model import Dataflow, DataType, PropertyRow, Section
 from talk.dataflow.row_lint import type_problem
 from talk.gherkin.samples import unfit_rows
 from talk.harness.checklist import row_text
-from talk.harness.competing import competition_note
+from talk.harness.competing import competition_note, one_way_note
 from talk.harness.outcomes import Unsupported
 from talk.profiles.lint import read_only_reason
 from talk.profiles.shapes import unwrap
@@ -160,9 +160,14 @@ def record_has(talk_context: ScenarioContext, record: str,
     held = talk_context.read(ref)
     wrong = []
     read_only: list[str] = []  # why a differing value could never have arrived
+    notes = []
     for path, value in expected.items():
         actual = get_path(held, path)
         talk_context.note_read(kind, ref, path, actual)
+        between = _section_row(talk_context, kind, path)
+        one_way = one_way_note(talk_context.dataflows, between[1], path) if between else None
+        if one_way is not None:
+            notes.append(f"{talk_context.shown(between[0]) if between else ''} {one_way}")
         found = _row_between(talk_context, kind, path)
         dtype = found[1].type if found and found[1].target.path == path else None
         if actual is MISSING or not same_synced(value, actual, dtype):
@@ -175,6 +180,8 @@ def record_has(talk_context: ScenarioContext, record: str,
             reason = _read_only_row(talk_context, kind, path)
             if reason is not None:
                 read_only.append(f"{where}{reason}")
+    if notes:  # shown as the message of a passed item
+        talk_context.evidence["note"] = "; ".join(notes)
     if wrong and len(read_only) == len(wrong):
         raise Unsupported("; ".join(read_only))
     if wrong:
