@@ -365,6 +365,17 @@ class ScenarioContext:
                     found.append(detail)
         return found
 
+    def untranslated(self, row: PropertyRow) -> str | None:
+        """Why the sync left out this row's reference (it names a record the scenario has
+        not linked), if it did: a tester checks the row with a record the reference names."""
+        for dataflow in self.dataflows:
+            for section in dataflow.unique_sections:
+                if any(r is row for r in section.properties):
+                    for detail in self.details(section, dataflow, "untranslated_reference"):
+                        if detail.property == row.target.path:
+                            return str(detail.message)
+        return None
+
     def explain_missing_link(self, kind: RecordType) -> None:
         """Why a record has no link: unsupported or waiting on a condition
         (docs/design.md#which-sections-create, docs/design.md#unsupported-sections,
