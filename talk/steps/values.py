@@ -88,6 +88,13 @@ def system_did_not_receive(talk_context: ScenarioContext, system: str, path: str
     dataflow, section, row = talk_context.find_row(key, path)
     where = _where(talk_context, row, talk_context.shown(dataflow))
     target = talk_context.target_type(section)
+    condition = row.target.condition
+    if condition is not None and row.source.condition is None and section.shape.creates \
+            and not talk_context.seeded_of(target):
+        raise ManualCheck(f"{where}: the sync creates the {target.phrase} meeting the condition "
+                          f"on {condition.path}, so no record here fails it: a tester checks "
+                          f"the row on a {target.phrase} whose {condition.path} does not hold "
+                          f"{condition.value}")
     ref = talk_context.record_ref(target)  # the record must be linked to say anything
     found = _sent_value(talk_context, key, path, target.entity.resource)
     if found is not None:
