@@ -40,16 +40,24 @@ def register(subparsers: Any) -> None:
                         help="where the features go (default: features/)")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if the features differ from the documents")
+    parser.add_argument("--allow-lint-errors", action="store_true",
+                        help="also generate documents `talk lint` rejects (each is named on "
+                             "stderr); for surveying a corpus, not for a QA repository")
 
 
-def _parse_all(files: list[Path]) -> tuple[list[Dataflow], list[DataflowError]]:
+def _parse_all(files: list[Path], allow_lint_errors: bool = False
+               ) -> tuple[list[Dataflow], list[DataflowError]]:
     """The documents `talk lint` accepts; each one it rejects is a problem naming its first
-    error (a checklist of a document lint rejects would check the wrong thing)."""
+    error (a checklist of a document lint rejects would check the wrong thing). With
+    `allow_lint_errors` a rejected document that parses is generated too, and named."""
     dataflows, problems = [], []
     for report in lint_files(files):
         errors = [f for f in report.findings if f.level == "error"]
-        if report.dataflow is not None and not errors:
+        if report.dataflow is not None and (not errors or allow_lint_errors):
             dataflows.append(report.dataflow)
+            if errors:
+                print(f"talk generate: {report.file}:{errors[0].line}: warning: generated "
+                      f"although `talk lint` rejects it: {errors[0].message}", file=sys.stderr)
             continue
         first = errors[0] if errors else None
         more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
@@ -72,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"talk generate: {path}: no such file or folder", file=sys.stderr)
     if missing:
         return 2
-    dataflows, problems = _parse_all(files)
+    dataflows, problems = _parse_all(files, args.allow_lint_errors)
     planned, not_planned = plan_each(dataflows, args.out)
     problems += not_planned
     for problem in problems:

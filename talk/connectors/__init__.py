@@ -31,6 +31,7 @@ _CLASSES = {
     ApiStyle.KEAP: ("talk.connectors.keap", "KeapConnector"),
     ApiStyle.WEBCRM: ("talk.connectors.webcrm", "WebcrmConnector"),
     ApiStyle.EXACT: ("talk.connectors.exact", "ExactConnector"),
+    ApiStyle.DESCRIBED: ("talk.connectors.described", "DescribedConnector"),
     ApiStyle.GENERIC: ("talk.connectors.generic", "GenericConnector"),
 }
 

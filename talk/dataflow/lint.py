@@ -78,7 +78,9 @@ def profile_findings(dataflow: Dataflow) -> list[Finding]:
         reason = entity_not_in_api(section) or unsupported_reason(section)
         if reason:
             findings.append(Finding(section.line, "warning", reason))
-    return findings
+    from talk.profiles.lint import description_findings  # it reads the profiles too
+
+    return findings + description_findings(dataflow)
 
 
 @dataclass

@@ -176,21 +176,6 @@ def _self_merges(section: Section) -> list[Finding]:
         and entity.is_id_field(criterion.source.path)]
 
 
-def _read_only_targets(section: Section) -> list[Finding]:
-    """Rows into a field the target's API never writes (it computes it): the value sent is
-    dropped, so the row can never hold in the target."""
-    if not section.target.system_key:
-        return []
-    entity = resolve_entity(profile_for(section.target.system), section.target.entity)
-    return [Finding(row.line, "warning", (
-        f"line {row.line} writes {section.target.label} {entity.name} {row.target.path}, "
-        f"which the API never writes (it is read-only): the synced value is dropped"))
-        for row in section.properties
-        if not entity.is_id_field(row.target.path)
-        and entity.not_writable(row.target.path, creating=True)
-        and entity.not_writable(row.target.path, creating=False)]
-
-
 def unlinkable_reason(section: Section) -> str | None:
     """Why no record of the section can ever be linked, or None: a section that only links
     by merge (it never creates) whose every merge criterion is a self-merge on the own id."""
@@ -204,8 +189,8 @@ def unlinkable_reason(section: Section) -> str | None:
 
 
 def row_findings(dataflow: Dataflow) -> list[Finding]:
-    """Conditions with an empty path or value, types that are no known type, merges of an
-    entity with itself on its own id, and rows into a field the target's API never writes."""
+    """Conditions with an empty path or value, types that are no known type, and merges
+    of an entity with itself on its own id."""
     found = []
     for section in dataflow.unique_sections:
         rows: list[PropertyRow | MergeCriterion] = [*section.properties,
@@ -224,7 +209,6 @@ def row_findings(dataflow: Dataflow) -> list[Finding]:
                         f"and value ('Dependant on having <value> in <path>'): a tester "
                         f"checks it")))
         found += _self_merges(section)
-        found += _read_only_targets(section)
         for row in section.properties:
             problem = _type_problem(row.type.written)
             if problem is not None:

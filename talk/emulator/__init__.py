@@ -14,6 +14,7 @@ _CLASSES = {
     ApiStyle.KEAP: ("talk.emulator.keap", "KeapEmulator"),
     ApiStyle.WEBCRM: ("talk.emulator.webcrm", "WebcrmEmulator"),
     ApiStyle.EXACT: ("talk.emulator.exact", "ExactEmulator"),
+    ApiStyle.DESCRIBED: ("talk.emulator.described", "DescribedEmulator"),
     ApiStyle.GENERIC: ("talk.emulator.generic", "GenericEmulator"),
 }
 

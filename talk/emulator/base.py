@@ -7,8 +7,10 @@ adapters put it behind `responses` (in-process) or a loopback HTTP server (`talk
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import threading
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
-from talk.systems.profile import EntityProfile, SystemProfile
+from talk.systems.profile import EntityProfile, FieldType, SystemProfile
 
 __all__ = [
     "Clock",
@@ -187,6 +189,20 @@ class Emulator(ABC):
         with self._lock:
             self._next_id += 1
             return self.id_seed + self._next_id
+
+    def new_key(self, entity: EntityProfile) -> Any:
+        """A fresh key in the type the entity's key field has: an integer from the
+        sequence, a GUID derived from it (deterministic per `id_seed`), else its text."""
+        sequence = self.next_sequence()
+        key_type = entity.field_type(entity.id_field)
+        if key_type is FieldType.INTEGER:
+            return sequence
+        if key_type is FieldType.GUID or (key_type is None and self.guid_keys):
+            digest = hashlib.sha256(f"{self.key}:{self.id_seed}:{sequence}".encode()).digest()
+            return str(uuid.UUID(bytes=digest[:16], version=4))
+        return str(sequence)
+
+    guid_keys: ClassVar[bool] = False  # whether a key of unknown type is a GUID
 
     def entity(self, name: str) -> EntityProfile:
         """The profile of an entity by any of its document names."""

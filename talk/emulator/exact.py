@@ -8,7 +8,6 @@ answer carries Exact's daily and minutely rate-limit headers (resets in epoch ms
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from datetime import datetime, timedelta
@@ -18,7 +17,7 @@ from urllib.parse import urlencode, urlsplit
 from talk.emulator.base import Emulator, HttpRequest, HttpResponse, Record
 from talk.emulator.odata import ODataError, matches, parse_filter
 from talk.systems.exact import PAGE_SIZE, key_literal, to_odata_date
-from talk.systems.profile import EntityProfile, FieldType
+from talk.systems.profile import EntityProfile
 
 __all__ = ["ExactEmulator", "exact_error"]
 
@@ -43,6 +42,8 @@ def _epoch_ms(moment: datetime) -> str:
 class ExactEmulator(Emulator):
     """Stateful Exact Online CRM API; the division is the last segment of the base URL."""
 
+    guid_keys = True  # Exact's keys are Edm.Guid unless the reference says otherwise
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._calls: dict[tuple[str, datetime], int] = {}  # calls per minute and per day
@@ -57,18 +58,10 @@ class ExactEmulator(Emulator):
     def new_record(self, entity: EntityProfile, record: Record) -> Record:
         for name in (*self.read_only_fields(entity), *entity.update_only):
             record.pop(name, None)
-        sequence = self.next_sequence()
         stamp = to_odata_date(self.clock.now())
         stored: Record = {name: None for name in entity.field_types}
         stored.update(record)
-        key_type = entity.field_type(entity.id_field)
-        if key_type is FieldType.GUID or key_type is None:
-            digest = hashlib.sha256(f"exact:{self.id_seed}:{sequence}".encode()).digest()
-            stored[entity.id_field] = str(uuid.UUID(bytes=digest[:16], version=4))
-        elif key_type is FieldType.INTEGER:
-            stored[entity.id_field] = sequence
-        elif stored.get(entity.id_field) in (None, ""):
-            stored[entity.id_field] = str(sequence)
+        stored[entity.id_field] = self.new_key(entity)
         assigned = {"Created": stamp, "Modified": stamp, "Division": self.division}
         stored.update({k: v for k, v in assigned.items() if k in entity.field_types or
                        (k == "Modified" and entity.modified_field)})

@@ -263,7 +263,8 @@ class EmulatorServer:
 
     def mount_system(self, profile: SystemProfile, **options: Any) -> Emulator:
         """Build the system's emulator at `<url>/<key><API path>` and serve it."""
-        base_url = f"{self.url}/{profile.key}{API_PATHS.get(profile.style, '')}"
+        path = profile.base_path or API_PATHS.get(profile.style, "")
+        base_url = f"{self.url}/{profile.key}{path}"
         return self.mount(emulator_for(profile, base_url, **options))
 
     def emulator_at(self, path: str) -> Emulator | None:

@@ -98,6 +98,7 @@ def entity_profiles(data: Distilled, conventions: Conventions) -> dict[str, Enti
             source=f"{source}: {where}",
             record_path=entity.get("record"),
             record_key=entity.get("record_key"),
+            create_key=entity.get("create_key"),
             paging=entity.get("paging"),
             update_method=str(entity.get("update_method") or "PUT"),
             properties=properties,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import yaml
 
@@ -44,9 +45,8 @@ def import_description(path: Path, system: str) -> Distilled:
     if is_csdl(text):
         try:
             distilled = distil_csdl(text, path.name)
-        except Exception as exc:  # ElementTree's ParseError names line and column
-            position = getattr(exc, "position", None)
-            line = f":{position[0]}" if position else ""
+        except ParseError as exc:  # it names line and column
+            line = f":{exc.position[0]}" if exc.position else ""
             raise DescriptionError(f"{path}{line}: not well-formed OData $metadata") from None
     else:
         document = _parse(path, text)

@@ -205,6 +205,7 @@ def _paging(names: set[str]) -> str | None:
 
 
 _PARAM = re.compile(r"\{([^}]+)\}")
+_ORPHAN_RECORD = re.compile(r"(/[^{}/]+)/\{[^}/]+\}")
 
 
 def _record_path(collection: str, paths: dict[str, Any]) -> tuple[str, str] | None:
@@ -247,7 +248,7 @@ def _base_path(document: dict[str, Any]) -> str:
 
 
 def _entity(collection: str, paths: dict[str, Any], schemas: _Schemas) -> dict[str, Any] | None:
-    item = schemas.deref(paths[collection])
+    item = schemas.deref(paths.get(collection, {}))
     methods = dict(_operations(item))
     record = _record_path(collection, paths)
     record_item = schemas.deref(paths[record[0]]) if record else {}
@@ -269,7 +270,8 @@ def _entity(collection: str, paths: dict[str, Any], schemas: _Schemas) -> dict[s
                                                    schemas)
     if not record_schema.get("properties") and listed:
         record_schema = listed[0]
-    create_schema, _ = _unwrap_record(create_body, schemas) if create_body else ({}, None)
+    create_schema, create_key = _unwrap_record(create_body, schemas) if create_body else \
+        ({}, None)
     properties: dict[str, Any] = {}
     for source in (create_schema, record_schema):
         for name, raw in sorted((source.get("properties") or {}).items()):
@@ -302,6 +304,7 @@ def _entity(collection: str, paths: dict[str, Any], schemas: _Schemas) -> dict[s
         "list_key": listed[1] if listed else None,
         "list_described": list_described,
         "record_key": record_key,
+        "create_key": create_key,
         "update_method": update_method,
         "paging": _paging(_params(methods["get"], shared, schemas)) if "get" in methods else None,
         "required": required,
@@ -313,9 +316,12 @@ def distil_openapi(document: dict[str, Any], source_file: str) -> Distilled:
     schemas = _Schemas(document)
     paths = {str(p): v for p, v in (document.get("paths") or {}).items()}
     entities: dict[str, Any] = {}
-    for path in sorted(paths):
-        if "{" in path or path.strip("/") == "":
-            continue
+    # Collections, and record paths whose collection has no path of its own (Trello's
+    # `/boards/{id}`: read and update a board, but no list of boards).
+    collections = {p for p in paths if "{" not in p and p.strip("/")}
+    collections |= {match.group(1) for p in paths
+                    if (match := _ORPHAN_RECORD.fullmatch(p)) and match.group(1) not in paths}
+    for path in sorted(collections):
         entity = _entity(path, paths, schemas)
         if entity is not None:
             entities[entity["collection"]] = entity

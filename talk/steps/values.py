@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from talk.dataflow.model import DataType, PropertyRow, Section
+from talk.dataflow.model import Dataflow, DataType, PropertyRow, Section
 from talk.gherkin.samples import unfit_rows
 from talk.harness.checklist import row_text
 from talk.harness.competing import competition_note
 from talk.harness.outcomes import ManualCheck, Unsupported
+from talk.profiles.lint import read_only_reason
+from talk.profiles.shapes import unwrap
 from talk.steps._binding import bind, table_values
 from talk.sync.paths import get_path
 from talk.sync.values import same_synced
@@ -18,6 +20,7 @@ from talk.types.values import MISSING, show
 
 if TYPE_CHECKING:  # the sync machinery loads with the first scenario, not at import
     from talk.harness.context import RecordType, ScenarioContext, Sent
+    from talk.systems.profile import EntityProfile
 
 _FRIENDLY_TYPES = {
     "a string": '"string"', "an integer": '"integer"', "a float": '"float"',
@@ -42,13 +45,18 @@ def _refuse_unfit(where: str, section: Section, row: PropertyRow) -> None:
 
 
 def _sent_value(talk_context: ScenarioContext, system: str, path: str,
-                resource: str) -> tuple[Sent, Any] | None:
+                entity: EntityProfile) -> tuple[Sent, Any] | None:
+    """The last value of `path` the sync sent to this entity (inside the API's write
+    envelope, such as Shopify's `{"customer": ...}` or Asana's `{"data": ...}`)."""
+    # A create goes to the collection, an update to a record path (`customers/7.json`).
+    record_stem = (entity.record_path or entity.resource).split("{")[0]
     for sent in reversed(talk_context.sent):
-        if sent.system != system or not isinstance(sent.body, dict):
+        body = unwrap(entity.create_key, sent.body) if isinstance(sent.body, dict) else None
+        if sent.system != system or not isinstance(body, dict):
             continue
-        if not sent.writes_to(resource):
+        if not (sent.writes_to(entity.resource) or sent.writes_to(record_stem)):
             continue
-        value = get_path(sent.body, path)
+        value = get_path(body, path)
         if value is not MISSING:
             return sent, value
     return None
@@ -63,8 +71,10 @@ def system_received(talk_context: ScenarioContext, system: str, path: str,
     _refuse_unfit(where, section, row)
     documented = DataType.parse(_FRIENDLY_TYPES.get(dtype.strip(), dtype))
     target = talk_context.target_type(section)
-    resource = target.entity.resource
-    found = _sent_value(talk_context, key, path, resource)
+    read_only = read_only_reason(target.entity, path)
+    if read_only is not None:
+        raise Unsupported(f"{where}: {read_only}")
+    found = _sent_value(talk_context, key, path, target.entity)
     if found is None:
         talk_context.explain_missing_link(target)
         untranslated = talk_context.untranslated(row)
@@ -96,7 +106,7 @@ def system_did_not_receive(talk_context: ScenarioContext, system: str, path: str
                           f"the row on a {target.phrase} whose {condition.path} does not hold "
                           f"{condition.value}")
     ref = talk_context.record_ref(target)  # the record must be linked to say anything
-    found = _sent_value(talk_context, key, path, target.entity.resource)
+    found = _sent_value(talk_context, key, path, target.entity)
     if found is not None:
         raise AssertionError(f"{where}: the condition is not met, yet {system} received "
                              f"{path} = {show(found[1])}")
@@ -107,9 +117,9 @@ def system_did_not_receive(talk_context: ScenarioContext, system: str, path: str
                              f"holds {path} = {show(held)}")
 
 
-def _row_between(talk_context: ScenarioContext, kind: RecordType,
-                 path: str) -> tuple[str, PropertyRow] | None:
-    """The row that carries `path` into or out of this record kind, for its type."""
+def _section_row(talk_context: ScenarioContext, kind: RecordType,
+                 path: str) -> tuple[Dataflow, Section, PropertyRow] | None:
+    """The section and row that carry `path` into or out of this record kind."""
     for other, _ in talk_context.seeded:
         between = talk_context.section_between(kind, other)
         if between is None:
@@ -117,8 +127,26 @@ def _row_between(talk_context: ScenarioContext, kind: RecordType,
         dataflow, section = between
         for row in section.properties:
             if path in (row.source.path, row.target.path):
-                return talk_context.shown(dataflow), row
+                return dataflow, section, row
     return None
+
+
+def _row_between(talk_context: ScenarioContext, kind: RecordType,
+                 path: str) -> tuple[str, PropertyRow] | None:
+    """The row that carries `path` into or out of this record kind, for its type."""
+    found = _section_row(talk_context, kind, path)
+    return (talk_context.shown(found[0]), found[2]) if found else None
+
+
+def _read_only_row(talk_context: ScenarioContext, kind: RecordType, path: str) -> str | None:
+    """Why `path` of this record kind cannot carry an edit: the row joining it to another
+    seeded record writes a field the target's description marks read-only."""
+    found = _section_row(talk_context, kind, path)
+    if found is None:
+        return None
+    _, section, row = found
+    target = talk_context.target_type(section)
+    return read_only_reason(target.entity, row.target.path)
 
 
 def _cannot_update(talk_context: ScenarioContext, kind: RecordType) -> str | None:
@@ -141,6 +169,7 @@ def record_has(talk_context: ScenarioContext, record: str,
     ref = talk_context.record_ref(kind)
     held = talk_context.read(ref)
     wrong = []
+    read_only: list[str] = []  # why a differing value could never have arrived
     for path, value in expected.items():
         actual = get_path(held, path)
         talk_context.note_read(kind, ref, path, actual)
@@ -155,6 +184,11 @@ def record_has(talk_context: ScenarioContext, record: str,
             wrong.append(f"{where}{path}: expected {show(value)}, read back "
                          f"{'nothing' if actual is MISSING else show(actual)}"
                          + (f" ({note})" if note else ""))
+            reason = _read_only_row(talk_context, kind, path)
+            if reason is not None:
+                read_only.append(f"{where}{reason}")
+    if wrong and len(read_only) == len(wrong):
+        raise Unsupported("; ".join(read_only))
     if wrong:
         reason = _cannot_update(talk_context, kind)
         if reason is not None:

@@ -36,7 +36,7 @@ _BASE_PATHS = {
 
 def base_path(profile: SystemProfile) -> str:
     """The path under which a system's API lives, as the real API has it."""
-    return _BASE_PATHS[profile.style]
+    return profile.base_path or _BASE_PATHS.get(profile.style, "")
 
 
 def systems_named(dataflows: Iterable[Dataflow]) -> list[SystemProfile]:

@@ -245,9 +245,12 @@ class SyncEngine:
                 if ref.slot == group.slot:
                     self._retry(group, ref, current)
             self._send_creates(current)  # before the read, which may fail
-        if entity.unsupported:  # the API has no such entity: nothing to read or write
+        unreadable = entity.unsupported or (
+            None if entity.can_read else f"{entity.system} {entity.name} cannot be listed "
+                                         f"through its API: its description has no list")
+        if unreadable:  # nothing to read (the API lacks the entity or a list of it)
             for flow in group.as_source + group.as_target:
-                self._note("unsupported", flow, None, entity.unsupported)
+                self._note("unsupported", flow, None, unreadable)
             return
         if group.slot in self._orphans and not self._settle_orphans(group):
             return

@@ -70,6 +70,10 @@ def _unsupported_reason(section: Section, target: EntityProfile) -> str | None:
     if missing:
         return missing
     if section.shape.creates and not target.can_create:
+        if not (target.can_create or target.can_update or target.can_delete) and \
+                not target.generic:
+            return (f"{section.target.display} cannot be created: the {target.system} API "
+                    f"is read-only for {target.name} ({target.source})")
         return f"{section.target.display} cannot be created through the {target.system} API"
     return unsupported_reason(section)
 

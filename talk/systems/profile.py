@@ -75,6 +75,7 @@ class EntityProfile:
     # From a distilled description (talk.profiles): the rest of its facts.
     record_path: str | None = None  # "customer/{id}", "crm/Accounts(guid'{ID}')"
     record_key: str | None = None  # envelope of a single record: "value", "data", "d"
+    create_key: str | None = None  # envelope of a create or update body: "data" (Asana)
     paging: str | None = None  # "from_count", "offset_limit", "odata_next", ...
     update_method: str = "PUT"
     properties: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -112,3 +113,5 @@ class SystemProfile:
     description: str = ""
     # What the emulation assumes where the description is silent.
     assumed: tuple[str, ...] = ()
+    # The path under the host where the API lives, when the profile knows it ("/v2").
+    base_path: str = ""

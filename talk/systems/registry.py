@@ -56,11 +56,11 @@ def register(profile: SystemProfile) -> SystemProfile:
 # Document spellings of entity names that no plural/singular form reaches, per system key:
 # the small committed alias table (`difi Enheter` is Enhetsregisteret's `enheter`).
 ENTITY_ALIASES: dict[str, dict[str, str]] = {
-    "exact": {"salesorder lines": "SalesOrderLines", "vat codes": "VATCodes"},
-    "webcrm": {"quotationline": "QuotationLines", "quotation lines": "QuotationLines"},
-    "tripletex": {"orderline": "order/orderline", "order line": "order/orderline"},
-    "businesscentral": {"salesorderlines": "salesOrderLines", "salesorders": "salesOrders"},
-    "shopify": {"inventoryitem": "inventory_items", "sesamproduct": "products"},
+    # Exact's reference names the lines of a sales order `SalesOrderLines` in salesorder/;
+    # documents also say "Sales order line(s)" and "Order lines".
+    "exact": {"order lines": "SalesOrderLines"},
+    # Tripletex's order lines live at order/orderline; documents say "Order line(s)".
+    "tripletex": {"order lines": "orderline"},
 }
 _INDEX: dict[str, tuple[int, dict[str, EntityProfile]]] = {}
 
@@ -165,4 +165,8 @@ def emulation_note(name: str) -> str:
     if profile.generic:
         return "generic JSON REST emulation (no dedicated profile)"
     note = _EMULATED_API.get(profile.style, f"{profile.style} emulator")
-    return f"{note}, {profile.description}" if profile.description else note
+    if not profile.description:
+        return note
+    assumed = f"; assumed where it is silent: {'; '.join(profile.assumed)}" \
+        if profile.assumed else ""
+    return f"{note}, described by {profile.description}{assumed}"

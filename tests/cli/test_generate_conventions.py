@@ -45,6 +45,9 @@ def test_a_document_lint_rejects_is_named_and_not_generated(
            "it: unknown sentence in section" in error
     assert (project / "features" / "keap-to-webcrm.feature").is_file()
     assert not (project / "features" / "unknown-shape-sentence.feature").exists()
+    assert main(["generate", "dataflows/", "--out", "features/", "--allow-lint-errors"]) == 0
+    assert "warning: generated although `talk lint` rejects it" in capsys.readouterr().err
+    assert (project / "features" / "unknown-shape-sentence.feature").is_file()
 
 
 def test_check_prints_a_unified_diff_of_a_stale_feature(

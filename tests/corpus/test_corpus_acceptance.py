@@ -69,7 +69,10 @@ def test_the_corpus_lints_generates_and_runs_as_an_honest_checklist(
     documents = sorted(p.name for p in CORPUS.glob("*.rst"))
     monkeypatch.chdir(tmp_path)
     lint = _lint(capsys)
-    assert main(["generate", str(CORPUS), "--out", "features"]) == 0, capsys.readouterr().err
+    # `talk generate` refuses documents lint rejects; a few corpus documents are (shape 5's
+    # two sentences on consecutive lines), and this survey generates every document
+    assert main(["generate", str(CORPUS), "--out", "features", "--allow-lint-errors"]) == 0, \
+        capsys.readouterr().err
     assert sorted(p.stem for p in (tmp_path / "features").glob("*.feature")) == [
         Path(d).stem for d in documents]
     (tmp_path / "pytest.ini").write_text("[pytest]\ntalk_features = features\n",

@@ -29,6 +29,9 @@ OPENAPI_30: dict[str, Any] = {
                 "schema": {"$ref": "#/components/schemas/WrapCustomer"}}}}}},
             "put": {"responses": {"200": {"description": "ok"}}}},
         "/customer/{id}/notes": {"get": {"responses": {}}},
+        "/boards/{id}": {"get": {"responses": {"200": {"content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Address"}}}}}},
+            "put": {"responses": {}}},
         "/customer/list": {"post": {"requestBody": {"content": {"application/json": {
             "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Customer"}}}}},
             "responses": {}}},
@@ -64,7 +67,10 @@ def _write(tmp_path: Path, name: str, content: str) -> Path:
 
 def test_openapi_30_entities_envelopes_refs_and_allof(tmp_path: Path) -> None:
     profile = import_description(_write(tmp_path, "shop.json", json.dumps(OPENAPI_30)), "shop")
-    assert list(profile["entities"]) == ["customer"]  # no sub-resource, no batch endpoint
+    # No sub-resource, no batch endpoint; a record path without a collection is an entity
+    # that can be read and updated, not listed or created.
+    assert list(profile["entities"]) == ["boards", "customer"]
+    assert profile["entities"]["boards"]["operations"] == ["read", "update"]
     customer = profile["entities"]["customer"]
     assert customer["record"] == "customer/{id}"
     assert (customer["list_key"], customer["record_key"], customer["paging"]) == \
@@ -196,6 +202,9 @@ def test_an_unreadable_description_names_file_and_line(tmp_path: Path,
         import_description(broken, "x")
     assert main(["profile", "import", str(broken), "--system", "x", "--out", "-"]) == 2
     assert "broken.json:2" in capsys.readouterr().err
+    xml = _write(tmp_path, "m.xml", '<edmx:Edmx xmlns:edmx="x">\n<broken></edmx:Edmx>')
+    with pytest.raises(DescriptionError, match=r"m\.xml:2: not well-formed OData"):
+        import_description(xml, "x")
     other = _write(tmp_path, "other.json", '{"hello": 1}')
     with pytest.raises(DescriptionError, match=r"other\.json:1: neither OpenAPI"):
         import_description(other, "x")

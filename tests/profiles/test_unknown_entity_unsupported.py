@@ -11,49 +11,8 @@ from talk.sync.emulated import EmulatedSystems
 from talk.sync.engine import SyncEngine
 from talk.sync.store import SqliteLinkStore
 
-DOCUMENT = """\
-===============================
-Customcrm to Exact Online Dataflow
-===============================
-
-Generated: 2024-10-02 09:20:11
-
-Customcrm Ship to Exact Online Spaceships
------------------------------------------
-Every Customcrm Ship will be synchronized with a Exact Online Spaceships.
-
-Once a link between a Customcrm Ship and a Exact Online Spaceships is established, it will keep in sync between the two systems, regardless of where it is edited.
-
-The following properties are synchronized between a Customcrm Ship and a Exact Online Spaceships:
-
-.. list-table::
-   :header-rows: 1
-
-   * - Customcrm Ship Property
-     - Exact Online Spaceships Property
-     - Exact Online Data Type
-   * - name
-     - Name
-     - "string"
-
-Customcrm Place to Exact Online Addresses
------------------------------------------
-Every Customcrm Place will be synchronized with a Exact Online Addresses.
-
-Once a link between a Customcrm Place and a Exact Online Addresses is established, it will keep in sync between the two systems, regardless of where it is edited.
-
-The following properties are synchronized between a Customcrm Place and a Exact Online Addresses:
-
-.. list-table::
-   :header-rows: 1
-
-   * - Customcrm Place Property
-     - Exact Online Addresses Property
-     - Exact Online Data Type
-   * - street
-     - AddressLine1
-     - "string"
-"""
+DATA = Path(__file__).parents[1] / "harness" / "data"
+DOCUMENT = (DATA / "customcrm-to-exact-spaceships.rst").read_text()
 
 
 def test_an_entity_the_api_lacks_is_unsupported_and_one_it_has_syncs(tmp_path: Path) -> None:

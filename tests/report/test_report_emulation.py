@@ -11,11 +11,18 @@ from talk.systems.registry import emulation_note
 
 def test_systems_without_a_profile_are_named_generic() -> None:
     assert emulation_note("Customcrm") == "generic JSON REST emulation (no dedicated profile)"
-    assert emulation_note("Exact Online") == (
-        "Exact Online REST v1 (OData) emulator, Exact Online REST API reference 2022-03 "
-        "(exact-online-rest-2022.metadata.json)")
-    assert emulation_note("Webcrm") == ("WebCRM REST v1 emulator, webCRM REST API v1 "
-                                        "(webcrm-v1.swagger.json)")
+    exact = emulation_note("Exact Online")
+    assert exact.startswith("Exact Online REST v1 (OData) emulator, described by Exact Online "
+                            "REST API reference 2022-03 (exact-online-rest-2022.metadata.json)"
+                            "; assumed where it is silent: ")
+    assert "paging: 60 rows and __next" in exact
+    assert emulation_note("Webcrm").startswith(
+        "WebCRM REST v1 emulator, described by webCRM REST API v1 (webcrm-v1.swagger.json)")
+    tripletex = emulation_note("Tripletex")
+    assert tripletex.startswith("emulator from its API description, described by Tripletex "
+                                "API 2.72.00 (tripletex-v2.openapi.json); assumed where it is "
+                                "silent: changes: read in full")
+    assert "refused writes: 422 in the tripletex error shape" in tripletex
 
 
 def test_the_document_page_and_results_file_carry_the_emulation(tmp_path: Path) -> None:

@@ -191,7 +191,7 @@ def test_merge_criteria_link_an_existing_record(tmp_path: Path) -> None:
         counts = _counts(report, documents[0], "SuperOffice Contact to Tripletex Customer")
         assert counts is not None and counts.linked == 1 and counts.created == 0
         cluster = store.cluster_of(Ref("superoffice", "Contact", str(contact["id"])))
-        assert cluster[("tripletex", "Customer")] == str(existing["id"])
+        assert cluster[("tripletex", "customer")] == str(existing["id"])  # the API's own name
         assert tripletex.record("Customer", existing["id"])["name"] == "Acme"
 
 

@@ -9,23 +9,24 @@ from talk.sync.store import Ref, SqliteLinkStore
 from .documents import dataflow, section
 from .helpers import run_sync
 
-EMPLOYEE = "Freshteam Employee"
+# A generic system: Freshteam's description requires fields on create these records lack.
+EMPLOYEE = "Customhrm Employee"
 NAME = [("first_name", "first_name", '"string"')]
 
 
 def _ids(systems: EmulatedSystems) -> dict[str, str]:
-    emulator = systems.emulator("Freshteam")
+    emulator = systems.emulator("Customhrm")
     entity = emulator.entity("Employee")
     return {r["email"]: emulator.id_of(entity, r) for r in emulator.records("Employee")
             if "email" in r}
 
 
 def test_merge_pairs_two_records_of_one_entity_and_never_a_record_with_itself() -> None:
-    documents = [dataflow("freshteam-freshteam", "Freshteam", "Freshteam",
+    documents = [dataflow("customhrm-customhrm", "Customhrm", "Customhrm",
                           section(EMPLOYEE, EMPLOYEE, NAME, merge=[("email", "email")]))]
     store = SqliteLinkStore(":memory:")
     with EmulatedSystems(documents) as systems:
-        emulator = systems.emulator("Freshteam")
+        emulator = systems.emulator("Customhrm")
         emulator.seed("Employee", {"email": "ann@example.com", "first_name": "Ann"})
         emulator.seed("Employee", {"email": "ann@example.com", "first_name": "Anne"})
         emulator.seed("Employee", {"email": "bo@example.com", "first_name": "Bo"})
@@ -43,17 +44,17 @@ def test_merge_pairs_two_records_of_one_entity_and_never_a_record_with_itself() 
 
 
 def test_several_same_entity_sections_give_a_record_one_twin_and_stop() -> None:
-    documents = [dataflow("freshteam-freshteam", "Freshteam", "Freshteam",
+    documents = [dataflow("customhrm-customhrm", "Customhrm", "Customhrm",
                           section(EMPLOYEE, EMPLOYEE, NAME),
                           section(f"{EMPLOYEE} (human data)", EMPLOYEE, NAME)),
-                 dataflow("freshteam-zendesk", "Freshteam", "Zendesk",
+                 dataflow("customhrm-zendesk", "Customhrm", "Zendesk",
                           section(EMPLOYEE, "Zendesk Users", [("first_name", "name",
                                                                '"string"')]))]
     store = SqliteLinkStore(":memory:")
     with EmulatedSystems(documents) as systems:
-        emulator = systems.emulator("Freshteam")
+        emulator = systems.emulator("Customhrm")
         seeded = emulator.seed("Employee", {"email": "ann@example.com", "first_name": "Ann"})
-        ann = Ref("freshteam", "Employee", emulator.id_of(emulator.entity("Employee"), seeded))
+        ann = Ref("customhrm", "Employee", emulator.id_of(emulator.entity("Employee"), seeded))
         reports = [run_sync(documents, systems, store) for _ in range(3)]
         employees = emulator.records("Employee")
         users = systems.emulator("Zendesk").records("Users")
@@ -62,8 +63,8 @@ def test_several_same_entity_sections_give_a_record_one_twin_and_stop() -> None:
     assert len(employees) == 2  # Ann and her one twin, whichever section made it
     twin = store.twin_of(ann)
     assert twin is not None and twin.is_source
-    assert store.counterpart(ann, ("freshteam", "Employee")) == twin.other.id
-    # each Freshteam employee has its own Zendesk user: twins are not one cluster
+    assert store.counterpart(ann, ("customhrm", "Employee")) == twin.other.id
+    # each Customhrm employee has its own Zendesk user: twins are not one cluster
     assert sorted(u["name"] for u in users) == ["Ann", "Ann"]
     assert store.counterpart(ann, ("zendesk", "Users")) != store.counterpart(
         twin.other, ("zendesk", "Users"))

@@ -65,7 +65,7 @@ def test_unknown_systems_get_the_generic_profile() -> None:
     assert (CONTACT.resource, CONTACT.id_field, CONTACT.modified_field) == (
         "contact", "id", "updated_at")
     assert CONTACT.change_read is ChangeRead.UPDATED_SINCE
-    odd = resolve_entity(profile_for("Business Central"), "Sales Orders (open ones)")
+    odd = resolve_entity(profile_for("HubSpot"), "Sales Orders (open ones)")
     assert odd.resource == "sales-orders"
 
 
@@ -232,7 +232,7 @@ def test_modified_at(erp: Setup) -> None:
 
 
 def test_any_system_and_entity_name_works() -> None:
-    for setup in make_setup(base="https://tripletex.emulated", system="Tripletex"):
+    for setup in make_setup(base="https://superoffice.emulated", system="SuperOffice"):
         entity = resolve_entity(setup.connector.profile, "Invoice Lines")
         created = setup.connector.create(entity, {"amount": 3})
         assert created["id"] == "invoice-lines-1"
