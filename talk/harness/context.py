@@ -233,6 +233,7 @@ class ScenarioContext:
         for path, value in values.items():
             set_path(record, path, value)
         emulator = self.emulator(kind.system)
+        record = emulator.entity(kind.entity.name).as_described(record)
         stored = emulator.seed(kind.entity.name, record, key=self._merge_key(kind, values))
         ref = Ref(kind.system, kind.entity.name,
                   emulator.id_of(emulator.entity(kind.entity.name), stored))
