@@ -4,8 +4,8 @@ example there, run as a project would run it, so the documentation stays true.""
 from __future__ import annotations
 
 import re
-import pytest
 
+import pytest
 from project import REPO, make_project
 
 pytest_plugins = ["pytester"]
