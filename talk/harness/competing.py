@@ -56,9 +56,8 @@ def one_way_note(dataflows: Sequence[Dataflow], section: Section, path: str) -> 
     """"line 14 (age -> agetext) is one-way: line 12 (age -> age) carries age back" when
     rows of `section` read the source field `path` into different target fields (the sync
     carries a target edit back through the first one only), else None."""
-    for places in returning_rows(dataflows):
-        if places[0].row.source.path != path or \
-                not any(place.section is section for place in places):
+    for places in returning_rows(dataflows).values():
+        if places[0].row.source.path != path or places[0].section is not section:
             continue
         several = len({p.dataflow.path for p in places}) > 1
         others = ", ".join(place.shown(several) for place in places[1:])
