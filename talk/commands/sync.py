@@ -8,6 +8,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -176,8 +177,9 @@ def run(args: argparse.Namespace) -> int:
         lock = RunLock(state, wait=max(0.0, args.wait))
         with lock:  # a second run must not even open the store while this one writes it
             store = SqliteLinkStore(state)
-        engine = SyncEngine(dataflows, connectors, store, progress=progress)
-        return _loop(_runner(engine, progress, lock), args, as_json)
+        with closing(store):  # closed, its WAL is folded back into the one state file
+            engine = SyncEngine(dataflows, connectors, store, progress=progress)
+            return _loop(_runner(engine, progress, lock), args, as_json)
     except sqlite3.Error as exc:  # the state file failed mid-run (full disk, read-only)
         progress.done()
         print(f"talk sync: {StateError.of(args.state or '.talk/state.db', exc)}",
@@ -201,7 +203,7 @@ def run(args: argparse.Namespace) -> int:
 def _run_emulated(args: argparse.Namespace, dataflows: Sequence[Dataflow],
                   progress: _Progress, as_json: bool) -> int:
     store = SqliteLinkStore(args.state or ":memory:")
-    with EmulatedSystems(dataflows) as systems:
+    with closing(store), EmulatedSystems(dataflows) as systems:
         seeded = seed_samples(systems, dataflows)
         if not as_json:
             print(f"seeded {seeded} sample record(s) into "
