@@ -129,6 +129,7 @@ class SyncEngine:
         self._evidence: dict[tuple[str, str], int] = {}  # per target slot, this run
         self._orphans: set[tuple[str, str]] = set()  # slots with a create answer lost
         self._unknown: set[tuple[tuple[str, str], Ref]] = set()  # outcome unknown
+        self._sent: set[int] = set()  # intents of creates this run sent
         self._run_started = now()
         self._pass = _Pass()
         self._sections_of: dict[tuple[str, str], int] = {}  # slot -> sections naming it
@@ -153,7 +154,7 @@ class SyncEngine:
         self._pending, self._pending_keys = [], set()
         self._noted = set()
         self._merge_index = {}
-        self._evidence, self._orphans, self._unknown = {}, set(), set()
+        self._evidence, self._orphans, self._unknown, self._sent = {}, set(), set(), set()
         self._run_started = self.now()
         requests_before = self._request_total()
         writes_before = self._write_total()
@@ -420,6 +421,7 @@ class SyncEngine:
                                              self._evidence[p.flow.target_slot])
                        if p.flow.target_slot in self._evidence else 0 for p in batch]
         self.store.flush()
+        self._sent.update(i for i in intents if i)
         for pending, intent in zip(batch, intents, strict=True):
             if not intent:
                 self._guarded(pending.flow, pending.ref,
@@ -879,9 +881,22 @@ class SyncEngine:
             with self.store.transaction():
                 self._link(flow, intent.source, match)
                 self.store.remove_intent(intent.id)
-            self._counts[intent.section].created += 1
+            if intent.id in self._sent:  # this run's create: its answer was lost, not it
+                self._counts[intent.section].created += 1
+            else:
+                self._recovered(flow, intent, match)
             linked.add(intent.id)
         return linked
+
+    def _recovered(self, flow: Flow, intent: Intent, record: Ref) -> None:
+        """Count an earlier run's create as recovered, not as created (it is no write of
+        this run) and not again as unchanged when its source is read."""
+        self._counts[flow.key].recovered += 1
+        self.store.mark(f"synced {flow.key}", intent.source, record)
+        self._detail("recovered", flow, None, intent.source,
+                     f"an earlier run created {record.system} {record.entity} {record.id} "
+                     "from this record but got no answer; linked to it now",
+                     data={"created": record.id})
 
     def _outcome_unknown(self, flow: Flow, intent: Intent, fits: list[Ref]) -> None:
         self._unknown.add((flow.target_slot, intent.source))
