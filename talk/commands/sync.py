@@ -122,7 +122,9 @@ def _connectors(args: argparse.Namespace, dataflows: Sequence[Dataflow]) -> dict
     return connectors
 
 
-_SHOWN_PROBLEMS = 20  # failure lines on stderr per run; --json has them all
+_SHOWN_REASONS = 5  # reasons printed per run; --json has them all
+# What the counts alone cannot explain: why records failed, were left alone or skipped.
+_REASONED = ("failure", "outcome_unknown", "unsupported", "skipped")
 
 
 def _emit(report: RunReport, as_json: bool, label: str = "") -> None:
@@ -132,14 +134,15 @@ def _emit(report: RunReport, as_json: bool, label: str = "") -> None:
     if label:
         print(label)
     print(report.summary())
-    problems = [d for d in report.details if d.kind in ("failure", "outcome_unknown")]
-    for detail in problems[:_SHOWN_PROBLEMS]:  # what failed and what to do, not only counts
+    reasons = sorted((d for d in report.details if d.kind in _REASONED),
+                     key=lambda d: _REASONED.index(d.kind))  # failures first, stable
+    for detail in reasons[:_SHOWN_REASONS]:  # what failed and what to do, not only counts
         record = f" {detail.record_id}" if detail.record_id else ""
-        print(f"talk sync: {detail.system} {detail.entity}{record}: {detail.message}",
-              file=sys.stderr)
-    if len(problems) > _SHOWN_PROBLEMS:
-        print(f"talk sync: {len(problems) - _SHOWN_PROBLEMS} more (--json lists them all)",
-              file=sys.stderr)
+        where = (f"{detail.system} {detail.entity}{record}" if detail.system
+                 else f"{detail.document}:{detail.line}")
+        print(f"  {detail.kind.replace('_', ' ')}: {where}: {detail.message}")
+    if len(reasons) > _SHOWN_REASONS:
+        print(f"  and {len(reasons) - _SHOWN_REASONS} more (--json lists them all)")
 
 
 def _runner(engine: SyncEngine, progress: _Progress,

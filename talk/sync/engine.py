@@ -67,8 +67,18 @@ class _Refused(Exception):
     itself, so sending it again on every run would be a write per run that never lands."""
 
 
+class _RowFailure(Exception):
+    """A value one property row cannot carry, named by the row (file and line, both
+    properties) so the reader finds the row to fix, not only the record."""
+
+    def __init__(self, flow: Flow, row: PropertyRow, reason: Exception) -> None:
+        self.row = row
+        super().__init__(f"{flow.path or flow.document}:{row.line}: {row.source.path} -> "
+                         f"{row.target.path}: {reason}")
+
+
 _RECORD_ERRORS = (ApiError, RetriesExhausted, CoercionError, ClusterConflict, PathError,
-                  _Refused)
+                  _Refused, _RowFailure)
 
 
 @dataclass
@@ -220,7 +230,8 @@ class SyncEngine:
             side = section.target if section.source.system_key else section.source
             self._report.details.append(Detail(
                 kind="skipped", document=unnamed.document, section=section.title,
-                line=section.line, system=side.system, entity=side.entity, record_id=None,
+                line=section.line, system=side.system if side.label.strip() else "",
+                entity=side.entity, record_id=None,
                 message=unnamed.reason))
 
     def _request_total(self) -> int:
@@ -329,7 +340,11 @@ class SyncEngine:
         except _RECORD_ERRORS as exc:
             self._failed_records.add((flow.key, ref))
             self._counts[flow.key].failed += 1
-            self._detail("failure", flow, None, ref, str(exc))
+            row = exc.row if isinstance(exc, _RowFailure) else None
+            self._detail("failure", flow, None, ref, str(exc),
+                         prop=row.target.path if row else None,
+                         data={"line": row.line, "source_property": row.source.path,
+                               "target_property": row.target.path} if row else None)
             self.store.add_retry(ref, str(exc))
 
     # -- a record as the source of a section ----------------------------------------------
@@ -511,7 +526,10 @@ class SyncEngine:
         if row.line in flow.references:
             value = self._translate(flow.source, holder, row.source.path, value,
                                     flow.target.system, row.target.path, written)
-        return to_target(value, row.type)
+        try:
+            return to_target(value, row.type)
+        except CoercionError as exc:
+            raise _RowFailure(flow, row, exc) from None
 
     def _inbound(self, flow: Flow, row: PropertyRow, value: Any, holder: Ref,
                  current: Any, written: Ref) -> Any:
@@ -522,7 +540,10 @@ class SyncEngine:
                                     f"{flow.section.source.display}; a sync never writes it")
             value = self._translate(flow.target, holder, row.target.path, value,
                                     flow.source.system, row.source.path, written)
-        return to_source(value, flow.source.field_type(row.source.path), current)
+        try:
+            return to_source(value, flow.source.field_type(row.source.path), current)
+        except CoercionError as exc:
+            raise _RowFailure(flow, row, exc) from None
 
     def _translate(self, entity: EntityProfile, holder: Ref, path: str, value: Any,
                    to_system: str, to_path: str, written: Ref | None) -> str | None:
