@@ -68,11 +68,22 @@ def register(subparsers: Any) -> None:
                         help="report format on stdout (--json is --format json)")
 
 
+class NoDocuments(DataflowError):
+    """--dataflows names nothing to read: said with the path alone, as there is no line of
+    a file to point to."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        Exception.__init__(self, f"{path}: {message}")
+        self.file, self.line, self.message = str(path), 0, message
+
+
 def load_dataflows(path: Path) -> list[Dataflow]:
     """Every document under `path` (a file or folder), sorted by name."""
+    if not path.exists():
+        raise NoDocuments(path, "no such file or folder (--dataflows)")
     files = sorted(path.rglob("*.rst")) if path.is_dir() else [path]
     if not files:
-        raise DataflowError(path, 0, "no dataflow documents (*.rst) found")
+        raise NoDocuments(path, "no dataflow documents (*.rst) found")
     return [parse_file(file) for file in files]
 
 
@@ -98,20 +109,30 @@ class _Progress:
             self._width = 0
 
 
+class MissingToken(Exception):
+    """A system the documents name has no token in the environment: said before any
+    request, for every such system at once, instead of after a refused first request."""
+
+
 def _connectors(args: argparse.Namespace, dataflows: Sequence[Dataflow]) -> dict[str, Connector]:
     config = load_config(args.config)
     connectors: dict[str, Connector] = {}
     missing = []
+    tokenless = []
     for profile in systems_named(dataflows):
         system = config.system(profile.key)
         if not system.base_url:
             missing.append(profile.key)
             continue
         if not system.token:
-            print(f"talk sync: warning: {token_variable(profile.key)} is not set; "
-                  f"{profile.key} will refuse the requests", file=sys.stderr)
+            tokenless.append(profile.key)
+            continue
         connectors[profile.key] = connector_for(profile, system.base_url, system.token,
                                                 retry=RetryPolicy(**system.network))
+    if not missing and tokenless:
+        variables = " and ".join(token_variable(key) for key in tokenless)
+        raise MissingToken(f"set {variables} in the environment ({', '.join(tokenless)} "
+                           "take a token; nothing was sent)")
     if missing:
         sections = ", ".join(f"[systems.{key}]" for key in missing)
         if config.path is None:  # there is no file to blame: say that
@@ -188,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"talk sync: {StateError.of(args.state or '.talk/state.db', exc)}",
               file=sys.stderr)
         return 2
-    except (DataflowError, ConfigError, StateError, BadToken) as exc:
+    except (DataflowError, ConfigError, StateError, BadToken, MissingToken) as exc:
         progress.done()
         print(f"talk sync: {exc}", file=sys.stderr)
         return 2
