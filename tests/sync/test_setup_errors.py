@@ -27,18 +27,23 @@ def _errors(capsys: pytest.CaptureFixture[str]) -> list[str]:
     return [line for line in err.splitlines() if line.startswith("talk sync:")]
 
 
-def test_missing_tokens_are_named_before_the_first_request(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+def _sync_without_requests(tmp_path: Path) -> int:
+    """Run `talk sync` against talk.toml; no request may be sent."""
     config = tmp_path / "talk.toml"
     config.write_text(CONFIG, encoding="utf-8")
-    monkeypatch.delenv("TALK_KEAP_TOKEN", raising=False)
-    monkeypatch.delenv("TALK_WEBCRM_TOKEN", raising=False)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as sent:
         code = main(["sync", "--dataflows", str(DATAFLOWS / "keap-to-webcrm.rst"),
                      "--config", str(config), "--state", str(tmp_path / "state.db")])
         assert len(sent.calls) == 0
-    assert code == 2
+    return code
+
+
+def test_missing_tokens_are_named_before_the_first_request(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("TALK_KEAP_TOKEN", raising=False)
+    monkeypatch.delenv("TALK_WEBCRM_TOKEN", raising=False)
+    assert _sync_without_requests(tmp_path) == 2
     [line] = _errors(capsys)
     assert "TALK_KEAP_TOKEN and TALK_WEBCRM_TOKEN" in line, line
     assert not (tmp_path / "state.db").exists()  # nothing begun
@@ -47,15 +52,9 @@ def test_missing_tokens_are_named_before_the_first_request(
 def test_one_missing_token_is_named_alone(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    config = tmp_path / "talk.toml"
-    config.write_text(CONFIG, encoding="utf-8")
     monkeypatch.setenv("TALK_KEAP_TOKEN", "t")
     monkeypatch.delenv("TALK_WEBCRM_TOKEN", raising=False)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as sent:
-        code = main(["sync", "--dataflows", str(DATAFLOWS / "keap-to-webcrm.rst"),
-                     "--config", str(config), "--state", str(tmp_path / "state.db")])
-        assert len(sent.calls) == 0
-    assert code == 2
+    assert _sync_without_requests(tmp_path) == 2
     [line] = _errors(capsys)
     assert "TALK_WEBCRM_TOKEN" in line and "TALK_KEAP_TOKEN" not in line, line
 
