@@ -2,8 +2,9 @@
 documents given together: rows competing for one target field, conditions with an empty
 path or value, a type that is no known type, one source field no sample value can serve.
 
-The harness uses `competing_rows` for the checklist items of those rows, so a failed item
-and the lint warning name the same lines.
+`rivals` is the one competing-rows rule: lint's warnings, the rows the sync leaves out
+(talk.sync.flows) and the harness's messages (talk.harness.competing) all come from it, so
+they name the same lines.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from talk.dataflow.model import (
     Section,
     TypeKind,
 )
+from talk.sync.keys import is_key
 from talk.systems.registry import profile_for, resolve_entity
 
-__all__ = ["RowPlace", "competing_rows", "competition_findings", "row_findings",
-           "unlinkable_reason"]
+__all__ = ["RowPlace", "Writer", "competing_rows", "competition_findings", "rivals",
+           "row_findings", "unlinkable_reason"]
 
 KNOWN_TYPES = tuple(f'"{kind.value}"' for kind in TypeKind
                     if kind not in (TypeKind.NOT_APPLICABLE, TypeKind.EXPRESSION))
@@ -66,41 +68,61 @@ def _entity_name(system: str, entity: str) -> str:
 
 def _is_id(section: Section, row: PropertyRow) -> bool:
     target = resolve_entity(profile_for(section.target.system), section.target.entity)
-    return target.is_id_field(row.target.path)
+    return is_key(target, row.target.path)
+
+
+@dataclass(frozen=True)
+class Writer:
+    """A row as the competing-rows rule sees it, whoever asks (lint, sync or harness)."""
+
+    field: tuple[str, str, str]  # target system key, entity, path
+    source: tuple[str, str, str]  # source system key, entity, path
+    order: tuple[str, int]  # document path, row line: of rivals, the first is kept
+    row: PropertyRow
+
+
+def rivals(writers: Sequence[Writer]) -> dict[int, list[int]]:
+    """The one competing-rows rule: per index of a writer, the indexes of the others that
+    write its target field from a different source and whose conditions can hold together
+    (same path, different values never meet). Of a writer and its rivals, the first by
+    `order` is the one kept; callers leave id rows out (they name a link, write nothing)."""
+    by_field: dict[tuple[str, str, str], list[int]] = {}
+    for index, writer in enumerate(writers):
+        by_field.setdefault(writer.field, []).append(index)
+    found: dict[int, list[int]] = {}
+    for indexes in by_field.values():
+        for index in indexes:
+            own = writers[index]
+            others = [other for other in indexes if other != index
+                      and writers[other].source != own.source
+                      and not _exclusive(own.row, writers[other].row)]
+            if others:
+                found[index] = others
+    return found
 
 
 def competing_rows(dataflows: Sequence[Dataflow]) -> dict[int, list[RowPlace]]:
     """Rows writing one target field (system, entity, path) from different sources, by
-    `id()` of each such row: the row itself first, then its competitors in document order.
-    Id rows name a link and write nothing; rows whose conditions exclude each other never
-    meet; a section naming no system has no target to write."""
-    groups: dict[tuple[str, str, str], list[RowPlace]] = {}
+    `id()` of each such row: the row itself first, then its rivals in document order (see
+    `rivals`). A section naming no system has no target to write."""
+    places: list[RowPlace] = []
+    writers: list[Writer] = []
     for dataflow in dataflows:
         for section in dataflow.unique_sections:
-            target = section.target
-            if not target.system_key or not section.source.system_key:
+            target, source = section.target, section.source
+            if not target.system_key or not source.system_key:
                 continue
             entity = _entity_name(target.system, target.entity)
+            source_entity = _entity_name(source.system, source.entity)
             for row in section.properties:
                 if row.target.path and not _is_id(section, row):
-                    key = (target.system_key, entity, row.target.path)
-                    groups.setdefault(key, []).append(RowPlace(dataflow, section, row))
-    found: dict[int, list[RowPlace]] = {}
-    for places in groups.values():
-        for place in places:
-            source = _source_of(place)
-            rivals = [other for other in places if other is not place
-                      and _source_of(other) != source
-                      and not _exclusive(place.row, other.row)]
-            if rivals:
-                found[id(place.row)] = [place, *rivals]
-    return found
-
-
-def _source_of(place: RowPlace) -> tuple[str, str, str]:
-    source = place.section.source
-    return (source.system_key, _entity_name(source.system, source.entity),
-            place.row.source.path)
+                    places.append(RowPlace(dataflow, section, row))
+                    writers.append(Writer(
+                        (target.system_key, entity, row.target.path),
+                        (source.system_key, source_entity, row.source.path),
+                        (str(dataflow.path), row.line), row))
+    return {id(places[index].row): [places[index], *(places[o] for o in others)]
+            for index, others in rivals(writers).items()}
 
 
 def competition_findings(dataflows: Sequence[Dataflow]) -> dict[str, list[Finding]]:
@@ -154,21 +176,6 @@ def _self_merges(section: Section) -> list[Finding]:
         and entity.is_id_field(criterion.source.path)]
 
 
-def _read_only_targets(section: Section) -> list[Finding]:
-    """Rows into a field the target's API never writes (it computes it): the value sent is
-    dropped, so the row can never hold in the target."""
-    if not section.target.system_key:
-        return []
-    entity = resolve_entity(profile_for(section.target.system), section.target.entity)
-    return [Finding(row.line, "warning", (
-        f"line {row.line} writes {section.target.label} {entity.name} {row.target.path}, "
-        f"which the API never writes (it is read-only): the synced value is dropped"))
-        for row in section.properties
-        if not entity.is_id_field(row.target.path)
-        and entity.not_writable(row.target.path, creating=True)
-        and entity.not_writable(row.target.path, creating=False)]
-
-
 def unlinkable_reason(section: Section) -> str | None:
     """Why no record of the section can ever be linked, or None: a section that only links
     by merge (it never creates) whose every merge criterion is a self-merge on the own id."""
@@ -182,8 +189,8 @@ def unlinkable_reason(section: Section) -> str | None:
 
 
 def row_findings(dataflow: Dataflow) -> list[Finding]:
-    """Conditions with an empty path or value, types that are no known type, merges of an
-    entity with itself on its own id, and rows into a field the target's API never writes."""
+    """Conditions with an empty path or value, types that are no known type, and merges
+    of an entity with itself on its own id."""
     found = []
     for section in dataflow.unique_sections:
         rows: list[PropertyRow | MergeCriterion] = [*section.properties,
@@ -202,7 +209,6 @@ def row_findings(dataflow: Dataflow) -> list[Finding]:
                         f"and value ('Dependant on having <value> in <path>'): a tester "
                         f"checks it")))
         found += _self_merges(section)
-        found += _read_only_targets(section)
         for row in section.properties:
             problem = _type_problem(row.type.written)
             if problem is not None:

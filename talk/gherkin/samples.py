@@ -116,6 +116,10 @@ def section_samples(document: str, section: Section) -> SectionSamples:
         condition = row.source.condition
         if condition is not None and condition.path and condition.value:
             samples.source.setdefault(condition.path, condition.value)
+        # a condition on the target column holds on the existing target a merge finds
+        condition = row.target.condition
+        if condition is not None and condition.path and condition.value:
+            samples.target_match.setdefault(condition.path, condition.value)
         if row.line in unfit:
             continue  # its item fails saying why; the document alone shows it (lint)
         samples.target_after_source_edit[row.target.path] = to_target(

@@ -263,12 +263,14 @@ class _SectionWriter:
 
     def _not_met_outline(self, items: list[ChecklistItem]) -> ScenarioView:
         source = dict(self.samples.source)
+        match = dict(self.samples.target_match)
         for item in items:
             assert item.row is not None
-            condition = item.row.source.condition
-            if condition is not None and condition.path:
-                source[condition.path] = f"not {condition.value}"
-        steps = self._arrange(source)
+            for condition, values in ((item.row.source.condition, source),
+                                      (item.row.target.condition, match)):
+                if condition is not None and condition.path:
+                    values[condition.path] = f"not {condition.value}"
+        steps = self._arrange(source, match)
         steps.append(StepView("Then", f"{self.target_system} did not receive <target>"))
         header, rows = self._examples(items)
         name = self._name(f"Property rows of {self.src} to {self.tgt} whose condition is"

@@ -233,6 +233,7 @@ class ScenarioContext:
         for path, value in values.items():
             set_path(record, path, value)
         emulator = self.emulator(kind.system)
+        record = emulator.entity(kind.entity.name).as_described(record)
         stored = emulator.seed(kind.entity.name, record, key=self._merge_key(kind, values))
         ref = Ref(kind.system, kind.entity.name,
                   emulator.id_of(emulator.entity(kind.entity.name), stored))
@@ -364,6 +365,17 @@ class ScenarioContext:
                         and detail.kind in kinds:
                     found.append(detail)
         return found
+
+    def untranslated(self, row: PropertyRow) -> str | None:
+        """Why the sync left out this row's reference (it names a record the scenario has
+        not linked), if it did: a tester checks the row with a record the reference names."""
+        for dataflow in self.dataflows:
+            for section in dataflow.unique_sections:
+                if any(r is row for r in section.properties):
+                    for detail in self.details(section, dataflow, "untranslated_reference"):
+                        if detail.property == row.target.path:
+                            return str(detail.message)
+        return None
 
     def explain_missing_link(self, kind: RecordType) -> None:
         """Why a record has no link: unsupported or waiting on a condition

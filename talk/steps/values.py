@@ -8,7 +8,7 @@ from talk.dataflow.model import Dataflow, DataType, PropertyRow, Section
 from talk.gherkin.samples import unfit_rows
 from talk.harness.checklist import row_text
 from talk.harness.competing import competition_note
-from talk.harness.outcomes import Unsupported
+from talk.harness.outcomes import ManualCheck, Unsupported
 from talk.profiles.lint import read_only_reason
 from talk.profiles.shapes import unwrap
 from talk.steps._binding import bind, table_values
@@ -31,6 +31,10 @@ _FRIENDLY_TYPES = {
 
 def _where(talk_context: ScenarioContext, row: PropertyRow, document: str) -> str:
     return f"{document} line {row.line} ({row_text(row)})"
+
+
+UNTRANSLATED = ("the scenario has no linked record for the reference to name, so a tester "
+                "checks this row with one")
 
 
 def _refuse_unfit(where: str, section: Section, row: PropertyRow) -> None:
@@ -73,6 +77,9 @@ def system_received(talk_context: ScenarioContext, system: str, path: str,
     found = _sent_value(talk_context, key, path, target.entity)
     if found is None:
         talk_context.explain_missing_link(target)
+        untranslated = talk_context.untranslated(row)
+        if untranslated is not None:
+            raise ManualCheck(f"{where}: {untranslated}: {UNTRANSLATED}")
         note = competition_note(talk_context.dataflows, row, None, MISSING)
         raise AssertionError(f"{where}: the sync sent no {path} to {system}"
                              + (f": {note}" if note else ""))
@@ -91,6 +98,13 @@ def system_did_not_receive(talk_context: ScenarioContext, system: str, path: str
     dataflow, section, row = talk_context.find_row(key, path)
     where = _where(talk_context, row, talk_context.shown(dataflow))
     target = talk_context.target_type(section)
+    condition = row.target.condition
+    if condition is not None and row.source.condition is None and section.shape.creates \
+            and not talk_context.seeded_of(target):
+        raise ManualCheck(f"{where}: the sync creates the {target.phrase} meeting the condition "
+                          f"on {condition.path}, so no record here fails it: a tester checks "
+                          f"the row on a {target.phrase} whose {condition.path} does not hold "
+                          f"{condition.value}")
     ref = talk_context.record_ref(target)  # the record must be linked to say anything
     found = _sent_value(talk_context, key, path, target.entity)
     if found is not None:
@@ -162,6 +176,8 @@ def record_has(talk_context: ScenarioContext, record: str,
         found = _row_between(talk_context, kind, path)
         dtype = found[1].type if found and found[1].target.path == path else None
         if actual is MISSING or not same_synced(value, actual, dtype):
+            if found and talk_context.untranslated(found[1]) is not None:
+                continue  # the row's own item says why the sync left it out
             where = f"{found[0]} line {found[1].line}: " if found else ""
             note = competition_note(talk_context.dataflows, found[1], None, actual) \
                 if found else None

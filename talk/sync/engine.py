@@ -510,7 +510,7 @@ class SyncEngine:
                 # the document says (`Phones.Number` of the phone whose Type is Mobile)
                 set_path(payload, condition.path, condition.value.strip())
             set_path(payload, row.target.path, out)
-        return payload, values
+        return flow.target.as_described(payload), values
 
     # -- keys and references --------------------------------------------------------------
 
@@ -765,10 +765,12 @@ class SyncEngine:
                     self._untranslated(flow, target, row, str(exc))
             new_state[key] = {"a": a_val, "b": b_val}
         if to_b:
-            self._update(flow, flow.target, target, _whole_tops(to_b, b_now))
+            self._update(flow, flow.target, target,
+                         _whole_tops(flow.target.as_described(to_b), b_now))
             counts.updated_to_target += 1
         if to_a:
-            self._update(flow, flow.source, source, _whole_tops(to_a, a_now))
+            self._update(flow, flow.source, source,
+                         _whole_tops(flow.source.as_described(to_a), a_now))
             counts.updated_to_source += 1
         if not to_a and not to_b:
             counts.unchanged += count
@@ -1013,27 +1015,23 @@ def _leaves(payload: Any, prefix: str = "") -> dict[str, Any]:
 
 def _whole_tops(changes: Record, current: Record) -> Record:
     """An update payload that sends whole top-level values (nested objects merged), so an
-    API that replaces a nested object on write keeps its other fields."""
-    payload: Record = {}
-    for top, value in changes.items():
-        existing = current.get(top)
-        if isinstance(value, dict) and isinstance(existing, dict):
-            merged = copy.deepcopy(existing)
-            _deep_merge(merged, value)
-            payload[top] = merged
-        elif (isinstance(value, list) and isinstance(existing, list) and value
-              and existing and isinstance(value[0], dict) and isinstance(existing[0], dict)):
-            merged_list = copy.deepcopy(existing)
-            _deep_merge(merged_list[0], value[0])
-            payload[top] = merged_list
-        else:
-            payload[top] = value
-    return payload
+    API that replaces a nested object or a list on write keeps its other fields."""
+    return {top: _merged(current.get(top), value) for top, value in changes.items()}
 
 
-def _deep_merge(into: Record, changes: Record) -> None:
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _deep_merge(into[key], value)
-        else:
-            into[key] = value
+def _merged(existing: Any, change: Any) -> Any:
+    """`change` laid over `existing`. A path through a list names its first element (as
+    reading it does), so a change to `line_items.sku` is merged into the first line item;
+    the list is never replaced by an object."""
+    if isinstance(change, list):
+        if not (change and isinstance(change[0], dict) and isinstance(existing, list)):
+            return change
+        change = change[0]  # the first element, as the path addresses it
+    if not isinstance(change, dict):
+        return change
+    if isinstance(existing, list) and existing and isinstance(existing[0], dict):
+        return [_merged(existing[0], change), *copy.deepcopy(existing[1:])]
+    merged = copy.deepcopy(existing) if isinstance(existing, dict) else {}
+    for key, value in change.items():
+        merged[key] = _merged(merged.get(key), value)
+    return merged

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from talk.dataflow.lint import entity_not_in_api, unsupported_reason
 from talk.dataflow.model import Dataflow, EntityRef, PropertyRow, Section, Shape
+from talk.dataflow.row_lint import Writer, rivals
 from talk.sync.keys import is_key, is_reference
 from talk.systems.profile import EntityProfile
 from talk.systems.registry import profile_for, resolve_entity
@@ -230,18 +231,16 @@ class Competition:
 
 
 def competing_rows(flows: Sequence[Flow]) -> dict[tuple[str, int], Competition]:
-    """Per (flow key, row line), the competition its row is in (rows in none are absent)."""
-    writers: dict[tuple[str, str, str], list[tuple[Flow, PropertyRow]]] = {}
-    for flow in flows:
-        for row in flow.rows:
-            writers.setdefault((*flow.target_slot, row.target.path), []).append((flow, row))
+    """Per (flow key, row line), the competition its row is in (rows in none are absent):
+    lint's rule (`rivals`), so the sync leaves out exactly the rows lint warns about."""
+    pairs = [(flow, row) for flow in flows for row in flow.rows]
+    writers = [Writer((*flow.target_slot, row.target.path), (*flow.source_slot, row.source.path),
+                      (str(flow.path), row.line), row) for flow, row in pairs]
     found: dict[tuple[str, int], Competition] = {}
-    for (_, _, path), rows in writers.items():
-        if len({(flow.source_slot, row.source.path) for flow, row in rows}) < 2:
-            continue
-        rows.sort(key=lambda pair: (pair[0].path, pair[1].line, pair[0].section.line))
-        keys = tuple((flow.key, row.line) for flow, row in rows)
-        competition = Competition(f"{rows[0][0].section.target.display}.{path}", keys[0], keys)
-        for key in keys:
-            found[key] = competition
+    for index, others in rivals(writers).items():
+        members = sorted([index, *others], key=lambda i: writers[i].order)
+        keys = tuple((pairs[i][0].key, pairs[i][1].line) for i in members)
+        flow, row = pairs[members[0]]
+        found[(pairs[index][0].key, pairs[index][1].line)] = Competition(
+            f"{flow.section.target.display}.{row.target.path}", keys[0], keys)
     return found

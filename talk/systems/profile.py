@@ -84,6 +84,15 @@ class EntityProfile:
         """The API's own type of a (dotted) field, if the profile knows it."""
         return self.field_types.get(path)
 
+    def as_described(self, record: dict[str, Any]) -> dict[str, Any]:
+        """`record` with each top-level field its description declares an array held as a
+        list: a path through a list names its first element, so a record built from paths
+        (`line_items.sku`) gets `[{"sku": ...}]`, never an object where the API wants a list."""
+        for name, value in record.items():
+            if isinstance(value, dict) and self.properties.get(name, {}).get("type") == "array":
+                record[name] = [value]
+        return record
+
     def is_id_field(self, path: str) -> bool:
         """docs/design.md#id-rows: `id`, `Id`, `ID` or the profile's own id field name the link."""
         return path in {"id", "Id", "ID", self.id_field}
