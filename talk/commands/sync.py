@@ -131,8 +131,9 @@ def _connectors(args: argparse.Namespace, dataflows: Sequence[Dataflow]) -> dict
                                                 retry=RetryPolicy(**system.network))
     if not missing and tokenless:
         variables = " and ".join(token_variable(key) for key in tokenless)
-        raise MissingToken(f"set {variables} in the environment ({', '.join(tokenless)} "
-                           "take a token; nothing was sent)")
+        tokens = "the token" if len(tokenless) == 1 else "the tokens"
+        raise MissingToken(f"set {variables} in the environment ({tokens} of "
+                           f"{' and '.join(tokenless)}; nothing was sent)")
     if missing:
         sections = ", ".join(f"[systems.{key}]" for key in missing)
         if config.path is None:  # there is no file to blame: say that
