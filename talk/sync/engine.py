@@ -665,16 +665,21 @@ class SyncEngine:
     # -- a record as the target of a section ----------------------------------------------
 
     def _as_target(self, flow: Flow, ref: Ref, record: Record) -> None:
+        fresh: Record | None = record
         if flow.same_slot:
             twin = self.store.twin_of(ref)
             linked = twin.other.id if twin is not None and not twin.is_source else None
+            # one read of the entity serves both sides, so `record` may predate what the
+            # source side wrote to it in this pass (taken for an edit, it would undo that
+            # write): the pair is synced from a fresh read
+            fresh = self._fetch(flow, flow.target, ref) if linked is not None else None
         else:
             linked = self.store.cluster_of(ref).get(flow.source_slot)
         if linked is None or self.store.is_retired(ref):
             return
         source = Ref(*flow.source_slot, linked)
-        if not self.store.is_retired(source):
-            self._sync_pair(flow, source, ref, None, record)
+        if fresh is not None and not self.store.is_retired(source):
+            self._sync_pair(flow, source, ref, None, fresh)
 
     # -- keeping a linked pair in sync ----------------------------------------------------
 
