@@ -5,12 +5,13 @@
 
     [systems.exact]
     base_url = "https://start.exactonline.nl/api/v1/1234"
-    page_size = 60            # any other key is kept in `options`
     timeout = 30              # seconds for one attempt's whole answer
     max_total = 180           # seconds for one request with all its retries
     max_retry_after = 120     # longest Retry-After waited; beyond it the entity stops
     max_pages = 100000        # pages of one read (a paging loop stops sooner)
 
+Any other key is refused, named with its line (a typo such as `base_urll` would otherwise
+leave the system unconfigured with no word about why).
 Section names are system names in any spelling (`[systems."Exact Online"]` is `exact`).
 Tokens never come from a file (it may be committed): `TALK_<KEY>_TOKEN` in the environment,
 e.g. `TALK_KEAP_TOKEN`. Nothing here prints or logs a token.
@@ -18,6 +19,7 @@ e.g. `TALK_KEAP_TOKEN`. Nothing here prints or logs a token.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
@@ -97,6 +99,31 @@ def _line_of(text: str, name: str) -> int | None:
     return None
 
 
+_KNOWN_KEYS = ("base_url", *NETWORK_OPTIONS)
+
+
+def _unknown_words(keys: list[str]) -> str:
+    """`base_urll (did you mean base_url?)`, for each unknown key."""
+    words = []
+    for key in keys:
+        close = difflib.get_close_matches(key, _KNOWN_KEYS, n=1)
+        words.append(f"{key} (did you mean {close[0]}?)" if close else key)
+    return ", ".join(words)
+
+
+def _key_line(text: str, header: int | None, key: str) -> int | None:
+    """The line of `key = ...` in the table whose header is on line `header`."""
+    if header is None:
+        return None
+    pattern = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
+    for number, line in enumerate(text.splitlines()[header:], start=header + 1):
+        if line.lstrip().startswith("["):
+            break
+        if pattern.match(line):
+            return number
+    return None
+
+
 def _system(path: Path, text: str, name: str, table: object,
             env: Mapping[str, str]) -> SystemConfig:
     line = _line_of(text, name)
@@ -118,6 +145,11 @@ def _system(path: Path, text: str, name: str, table: object,
             raise ConfigError(path, line, f"systems.{name}.base_url must not hold a user name "
                                           "or password (`user:password@`): it would be sent "
                                           f"and printed; set {token_variable(key)} instead")
+    unknown = [k for k in table if k not in _KNOWN_KEYS]
+    if unknown:
+        raise ConfigError(path, _key_line(text, line, unknown[0]) or line,
+                          f"systems.{name}: unknown key {_unknown_words(unknown)}; a "
+                          f"system takes {', '.join(_KNOWN_KEYS)}")
     options = {k: v for k, v in table.items() if k != "base_url"}
     for option, kind in NETWORK_OPTIONS.items():
         value = options.get(option)

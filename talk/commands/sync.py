@@ -8,6 +8,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +68,22 @@ def register(subparsers: Any) -> None:
                         help="report format on stdout (--json is --format json)")
 
 
+class NoDocuments(DataflowError):
+    """--dataflows names nothing to read: said with the path alone, as there is no line of
+    a file to point to."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        Exception.__init__(self, f"{path}: {message}")
+        self.file, self.line, self.message = str(path), 0, message
+
+
 def load_dataflows(path: Path) -> list[Dataflow]:
     """Every document under `path` (a file or folder), sorted by name."""
+    if not path.exists():
+        raise NoDocuments(path, "no such file or folder (--dataflows)")
     files = sorted(path.rglob("*.rst")) if path.is_dir() else [path]
     if not files:
-        raise DataflowError(path, 0, "no dataflow documents (*.rst) found")
+        raise NoDocuments(path, "no dataflow documents (*.rst) found")
     return [parse_file(file) for file in files]
 
 
@@ -97,20 +109,31 @@ class _Progress:
             self._width = 0
 
 
+class MissingToken(Exception):
+    """A system the documents name has no token in the environment: said before any
+    request, for every such system at once, instead of after a refused first request."""
+
+
 def _connectors(args: argparse.Namespace, dataflows: Sequence[Dataflow]) -> dict[str, Connector]:
     config = load_config(args.config)
     connectors: dict[str, Connector] = {}
     missing = []
+    tokenless = []
     for profile in systems_named(dataflows):
         system = config.system(profile.key)
         if not system.base_url:
             missing.append(profile.key)
             continue
         if not system.token:
-            print(f"talk sync: warning: {token_variable(profile.key)} is not set; "
-                  f"{profile.key} will refuse the requests", file=sys.stderr)
+            tokenless.append(profile.key)
+            continue
         connectors[profile.key] = connector_for(profile, system.base_url, system.token,
                                                 retry=RetryPolicy(**system.network))
+    if not missing and tokenless:
+        variables = " and ".join(token_variable(key) for key in tokenless)
+        tokens = "the token" if len(tokenless) == 1 else "the tokens"
+        raise MissingToken(f"set {variables} in the environment ({tokens} of "
+                           f"{' and '.join(tokenless)}; nothing was sent)")
     if missing:
         sections = ", ".join(f"[systems.{key}]" for key in missing)
         if config.path is None:  # there is no file to blame: say that
@@ -121,7 +144,9 @@ def _connectors(args: argparse.Namespace, dataflows: Sequence[Dataflow]) -> dict
     return connectors
 
 
-_SHOWN_PROBLEMS = 20  # failure lines on stderr per run; --json has them all
+_SHOWN_REASONS = 5  # reasons printed per run; --json has them all
+# What the counts alone cannot explain: why records failed, were left alone or skipped.
+_REASONED = ("failure", "outcome_unknown", "unsupported", "skipped")
 
 
 def _emit(report: RunReport, as_json: bool, label: str = "") -> None:
@@ -131,14 +156,15 @@ def _emit(report: RunReport, as_json: bool, label: str = "") -> None:
     if label:
         print(label)
     print(report.summary())
-    problems = [d for d in report.details if d.kind in ("failure", "outcome_unknown")]
-    for detail in problems[:_SHOWN_PROBLEMS]:  # what failed and what to do, not only counts
+    reasons = sorted((d for d in report.details if d.kind in _REASONED),
+                     key=lambda d: _REASONED.index(d.kind))  # failures first, stable
+    for detail in reasons[:_SHOWN_REASONS]:  # what failed and what to do, not only counts
         record = f" {detail.record_id}" if detail.record_id else ""
-        print(f"talk sync: {detail.system} {detail.entity}{record}: {detail.message}",
-              file=sys.stderr)
-    if len(problems) > _SHOWN_PROBLEMS:
-        print(f"talk sync: {len(problems) - _SHOWN_PROBLEMS} more (--json lists them all)",
-              file=sys.stderr)
+        where = (f"{detail.system} {detail.entity}{record}" if detail.system
+                 else f"{detail.document}:{detail.line}")
+        print(f"  {detail.kind.replace('_', ' ')}: {where}: {detail.message}")
+    if len(reasons) > _SHOWN_REASONS:
+        print(f"  and {len(reasons) - _SHOWN_REASONS} more (--json lists them all)")
 
 
 def _runner(engine: SyncEngine, progress: _Progress,
@@ -176,14 +202,15 @@ def run(args: argparse.Namespace) -> int:
         lock = RunLock(state, wait=max(0.0, args.wait))
         with lock:  # a second run must not even open the store while this one writes it
             store = SqliteLinkStore(state)
-        engine = SyncEngine(dataflows, connectors, store, progress=progress)
-        return _loop(_runner(engine, progress, lock), args, as_json)
+        with closing(store):  # closed, its WAL is folded back into the one state file
+            engine = SyncEngine(dataflows, connectors, store, progress=progress)
+            return _loop(_runner(engine, progress, lock), args, as_json)
     except sqlite3.Error as exc:  # the state file failed mid-run (full disk, read-only)
         progress.done()
         print(f"talk sync: {StateError.of(args.state or '.talk/state.db', exc)}",
               file=sys.stderr)
         return 2
-    except (DataflowError, ConfigError, StateError, BadToken) as exc:
+    except (DataflowError, ConfigError, StateError, BadToken, MissingToken) as exc:
         progress.done()
         print(f"talk sync: {exc}", file=sys.stderr)
         return 2
@@ -201,7 +228,7 @@ def run(args: argparse.Namespace) -> int:
 def _run_emulated(args: argparse.Namespace, dataflows: Sequence[Dataflow],
                   progress: _Progress, as_json: bool) -> int:
     store = SqliteLinkStore(args.state or ":memory:")
-    with EmulatedSystems(dataflows) as systems:
+    with closing(store), EmulatedSystems(dataflows) as systems:
         seeded = seed_samples(systems, dataflows)
         if not as_json:
             print(f"seeded {seeded} sample record(s) into "

@@ -215,21 +215,26 @@ def type_problem(written: str) -> str | None:
     return None
 
 
-def _self_merges(section: Section) -> list[Finding]:
-    """In a section from an entity to itself, a merge on the record's own id matches only
-    the record itself, which never merges: no two records can be linked by it."""
+def self_merge_criteria(section: Section) -> list[MergeCriterion]:
+    """In a section from an entity to itself, the merge criteria on the record's own id:
+    each matches only the record itself, which never merges."""
     source, target = section.source, section.target
     if not source.system_key or (source.system_key, _entity_name(source.system, source.entity)) \
             != (target.system_key, _entity_name(target.system, target.entity)):
         return []
     entity = resolve_entity(profile_for(source.system), source.entity)
+    return [criterion for criterion in section.merge_criteria
+            if criterion.source.path == criterion.target.path
+            and entity.is_id_field(criterion.source.path)]
+
+
+def _self_merges(section: Section) -> list[Finding]:
+    """No two records can be linked by a self-merge on the own id."""
     return [Finding(criterion.line, "warning", (
         f"the merge criterion {criterion.source.path} = {criterion.target.path} at line "
-        f"{criterion.line} compares a {source.entity} with its own id: a record never merges "
-        f"with itself, so no two records can be linked by it"))
-        for criterion in section.merge_criteria
-        if criterion.source.path == criterion.target.path
-        and entity.is_id_field(criterion.source.path)]
+        f"{criterion.line} compares a {section.source.entity} with its own id: a record never "
+        f"merges with itself, so no two records can be linked by it"))
+        for criterion in self_merge_criteria(section)]
 
 
 def unlinkable_reason(section: Section) -> str | None:

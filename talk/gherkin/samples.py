@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from talk.dataflow.model import DataType, PropertyRow, Section, TypeKind
+from talk.dataflow.row_lint import self_merge_criteria
 from talk.harness.checklist import is_id_row
 from talk.systems.profile import EntityProfile, FieldType
 from talk.systems.registry import profile_for, resolve_entity
@@ -132,10 +133,13 @@ def section_samples(document: str, section: Section) -> SectionSamples:
 
 def _add_match(document: str, section: Section, samples: SectionSamples,
                source_entity: EntityProfile, target_entity: EntityProfile) -> None:
-    """The first merge criterion's values on both sides, so an existing target matches."""
+    """The first usable merge criterion's values on both sides, so an existing target
+    matches (a self-merge on the own id can match nothing: the next criterion serves)."""
     if not section.merge_criteria:
         return
-    criterion = section.merge_criteria[0]
+    unusable = self_merge_criteria(section)
+    usable = [c for c in section.merge_criteria if c not in unusable]
+    criterion = (usable or section.merge_criteria)[0]
     path = criterion.source.path
     dtype = next((r.type for r in section.properties if r.source.path == path), _STRING)
     if path not in samples.source:

@@ -68,8 +68,18 @@ class _Refused(Exception):
     itself, so sending it again on every run would be a write per run that never lands."""
 
 
+class _RowFailure(Exception):
+    """A value one property row cannot carry, named by the row (file and line, both
+    properties) so the reader finds the row to fix, not only the record."""
+
+    def __init__(self, flow: Flow, row: PropertyRow, reason: Exception) -> None:
+        self.row = row
+        super().__init__(f"{flow.path or flow.document}:{row.line}: {row.source.path} -> "
+                         f"{row.target.path}: {reason}")
+
+
 _RECORD_ERRORS = (ApiError, RetriesExhausted, CoercionError, ClusterConflict, PathError,
-                  _Refused)
+                  _Refused, _RowFailure)
 
 
 @dataclass
@@ -137,6 +147,7 @@ class SyncEngine:
         self._evidence: dict[tuple[str, str], int] = {}  # per target slot, this run
         self._orphans: set[tuple[str, str]] = set()  # slots with a create answer lost
         self._unknown: set[tuple[tuple[str, str], Ref]] = set()  # outcome unknown
+        self._sent: set[int] = set()  # intents of creates this run sent
         self._run_started = now()
         self._pass = _Pass()
         self._sections_of: dict[tuple[str, str], int] = {}  # slot -> sections naming it
@@ -162,7 +173,7 @@ class SyncEngine:
         self._pending, self._pending_keys = [], set()
         self._noted = set()
         self._merge_index = {}
-        self._evidence, self._orphans, self._unknown = {}, set(), set()
+        self._evidence, self._orphans, self._unknown, self._sent = {}, set(), set(), set()
         self._run_started = self.now()
         requests_before = self._request_total()
         writes_before = self._write_total()
@@ -240,7 +251,8 @@ class SyncEngine:
             side = section.target if section.source.system_key else section.source
             self._report.details.append(Detail(
                 kind="skipped", document=unnamed.document, section=section.title,
-                line=section.line, system=side.system, entity=side.entity, record_id=None,
+                line=section.line, system=side.system if side.label.strip() else "",
+                entity=side.entity, record_id=None,
                 message=unnamed.reason))
 
     def _request_total(self) -> int:
@@ -349,7 +361,11 @@ class SyncEngine:
         except _RECORD_ERRORS as exc:
             self._failed_records.add((flow.key, ref))
             self._counts[flow.key].failed += 1
-            self._detail("failure", flow, None, ref, str(exc))
+            row = exc.row if isinstance(exc, _RowFailure) else None
+            self._detail("failure", flow, None, ref, str(exc),
+                         prop=row.target.path if row else None,
+                         data={"line": row.line, "source_property": row.source.path,
+                               "target_property": row.target.path} if row else None)
             self.store.add_retry(ref, str(exc))
 
     # -- a record as the source of a section ----------------------------------------------
@@ -441,6 +457,7 @@ class SyncEngine:
                                              self._evidence[p.flow.target_slot])
                        if p.flow.target_slot in self._evidence else 0 for p in batch]
         self.store.flush()
+        self._sent.update(i for i in intents if i)
         for pending, intent in zip(batch, intents, strict=True):
             if not intent:
                 self._guarded(pending.flow, pending.ref,
@@ -530,7 +547,10 @@ class SyncEngine:
         if row.line in flow.references:
             value = self._translate(flow.source, holder, row.source.path, value,
                                     flow.target.system, row.target.path, written)
-        return to_target(value, row.type)
+        try:
+            return to_target(value, row.type)
+        except CoercionError as exc:
+            raise _RowFailure(flow, row, exc) from None
 
     def _inbound(self, flow: Flow, row: PropertyRow, value: Any, holder: Ref,
                  current: Any, written: Ref) -> Any:
@@ -541,7 +561,10 @@ class SyncEngine:
                                     f"{flow.section.source.display}; a sync never writes it")
             value = self._translate(flow.target, holder, row.target.path, value,
                                     flow.source.system, row.source.path, written)
-        return to_source(value, flow.source.field_type(row.source.path), current)
+        try:
+            return to_source(value, flow.source.field_type(row.source.path), current)
+        except CoercionError as exc:
+            raise _RowFailure(flow, row, exc) from None
 
     def _translate(self, entity: EntityProfile, holder: Ref, path: str, value: Any,
                    to_system: str, to_path: str, written: Ref | None) -> str | None:
@@ -663,16 +686,21 @@ class SyncEngine:
     # -- a record as the target of a section ----------------------------------------------
 
     def _as_target(self, flow: Flow, ref: Ref, record: Record) -> None:
+        fresh: Record | None = record
         if flow.same_slot:
             twin = self.store.twin_of(ref)
             linked = twin.other.id if twin is not None and not twin.is_source else None
+            # one read of the entity serves both sides, so `record` may predate what the
+            # source side wrote to it in this pass (taken for an edit, it would undo that
+            # write): the pair is synced from a fresh read
+            fresh = self._fetch(flow, flow.target, ref) if linked is not None else None
         else:
             linked = self.store.cluster_of(ref).get(flow.source_slot)
         if linked is None or self.store.is_retired(ref):
             return
         source = Ref(*flow.source_slot, linked)
-        if not self.store.is_retired(source):
-            self._sync_pair(flow, source, ref, None, record)
+        if fresh is not None and not self.store.is_retired(source):
+            self._sync_pair(flow, source, ref, None, fresh)
 
     # -- keeping a linked pair in sync ----------------------------------------------------
 
@@ -904,9 +932,22 @@ class SyncEngine:
             with self.store.transaction():
                 self._link(flow, intent.source, match)
                 self.store.remove_intent(intent.id)
-            self._counts[intent.section].created += 1
+            if intent.id in self._sent:  # this run's create: its answer was lost, not it
+                self._counts[intent.section].created += 1
+            else:
+                self._recovered(flow, intent, match)
             linked.add(intent.id)
         return linked
+
+    def _recovered(self, flow: Flow, intent: Intent, record: Ref) -> None:
+        """Count an earlier run's create as recovered, not as created (it is no write of
+        this run) and not again as unchanged when its source is read."""
+        self._counts[flow.key].recovered += 1
+        self.store.mark(f"synced {flow.key}", intent.source, record)
+        self._detail("recovered", flow, None, intent.source,
+                     f"an earlier run created {record.system} {record.entity} {record.id} "
+                     "from this record but got no answer; linked to it now",
+                     data={"created": record.id})
 
     def _outcome_unknown(self, flow: Flow, intent: Intent, fits: list[Ref]) -> None:
         self._unknown.add((flow.target_slot, intent.source))

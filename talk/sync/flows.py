@@ -99,9 +99,14 @@ class Unnamed:
 
 
 def _unnamed_side(section: Section) -> str | None:
-    """Which side of a section names no system (a blank or punctuation-only name), if any."""
+    """Which side of a section names no system (a blank or punctuation-only name), if any.
+
+    A heading side with no label before its entity (`Custom Product to  Products`) names
+    no system either, even where the document's title does: the parser then only assumes
+    the title's system, and `talk lint` warns that it names none. Syncing it would create
+    records in a system the section never named."""
     for side, ref in (("source", section.source), ("target", section.target)):
-        if not ref.system_key:
+        if not ref.system_key or not ref.label.strip():
             return side
     return None
 

@@ -9,7 +9,7 @@ from typing import Any
 __all__ = ["COUNTS", "Detail", "RunReport", "SectionCounts"]
 
 COUNTS = (
-    "read", "created", "linked", "updated_to_target", "updated_to_source", "unchanged",
+    "read", "created", "recovered", "linked", "updated_to_target", "updated_to_source", "unchanged",
     "conflicts", "failed", "not_evaluated", "unsupported", "no_match", "retired",
 )
 
@@ -21,6 +21,7 @@ class SectionCounts:
     line: int
     read: int = 0
     created: int = 0
+    recovered: int = 0  # created by an earlier run whose answer was lost, linked now
     linked: int = 0
     updated_to_target: int = 0
     updated_to_source: int = 0
@@ -39,7 +40,7 @@ class SectionCounts:
 @dataclass
 class Detail:
     """One conflict, ambiguous merge, unsupported record, unevaluated condition, retired
-    link or failure, with what a tester needs to find it."""
+    link, recovered create or failure, with what a tester needs to find it."""
 
     kind: str
     document: str

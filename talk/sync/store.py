@@ -355,6 +355,38 @@ def _ref(key: str) -> Ref:
     return Ref(system, entity, record_id)
 
 
+_EMPTY = ("empty (0 bytes): the state file was truncated; restore it from a backup "
+          "(deleting it starts over from nothing and creates again, as duplicates, every "
+          "record the targets already hold)")
+
+
+def _prepare(path: Path) -> None:
+    """Create a missing state file whole, with its schema, or refuse an empty one.
+
+    A new file is built under another name and renamed into place, so a run killed at any
+    point leaves either no state file or a complete one: an empty file at `path` can only
+    be a truncated store, and opening it as new would create every linked record again."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        if path.is_file() and path.stat().st_size == 0:
+            raise StateError(path, _EMPTY)
+        return
+    building = path.with_name(path.name + ".new")
+    building.unlink(missing_ok=True)  # left by a run killed while building it
+    db = sqlite3.connect(building, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(_SCHEMA)
+    finally:
+        db.close()  # checkpoints the WAL into the file and removes it
+    fd = os.open(building, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(building, path)
+
+
 class SqliteLinkStore(LinkStore):
     """The link store in one SQLite file (WAL), `.talk/state.db` by default."""
 
@@ -367,7 +399,7 @@ class SqliteLinkStore(LinkStore):
 
     def _open(self) -> None:
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _prepare(Path(self.path))
         self._db = sqlite3.connect(self.path, isolation_level=None)
         if self.path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")

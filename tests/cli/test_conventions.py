@@ -86,8 +86,30 @@ def test_sync_text_output_gives_each_failure_its_reason(
                                        "Keap Companies to Webcrm Organisations", 12, "webcrm",
                                        "Organisations", None, "503 busy after 6 attempts")])
     _emit(report, False)
-    assert "talk sync: webcrm Organisations: 503 busy after 6 attempts" in \
-        capsys.readouterr().err
+    assert "  failure: webcrm Organisations: 503 busy after 6 attempts" in \
+        capsys.readouterr().out
+
+
+def test_sync_text_output_shows_the_first_reasons_then_how_many_more(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The reasons are part of the text report on stdout, failures before skipped sections:
+    `read 3, failed 3` alone says nothing about what to fix."""
+    from talk.commands.sync import _emit
+    from talk.sync.report import Detail, RunReport
+
+    def detail(kind: str, number: int) -> Detail:
+        return Detail(kind, "doc", "Custom Customer to Keap Companies", 12, "customerp",
+                      "Customer", f"customer-{number}", f"doc.rst:19: active -> notes: "
+                      f"cannot convert false to integer ({kind} {number})")
+
+    report = RunReport(details=[detail("skipped", 0)] + [detail("failure", n)
+                                                         for n in range(1, 8)])
+    _emit(report, False)
+    out = capsys.readouterr().out
+    shown = [line for line in out.splitlines() if "cannot convert false" in line]
+    assert len(shown) == 5 and all(line.startswith("  failure: ") for line in shown)
+    assert "customerp Customer customer-1: doc.rst:19: active -> notes" in shown[0]
+    assert out.rstrip().endswith("and 3 more (--json lists them all)")
 
 
 def test_sync_without_talk_toml_says_it_is_missing(

@@ -182,5 +182,5 @@ def test_talk_sync_says_which_entity_stopped_and_when_to_retry(
         entity="Products", record_id=None, message="reading webcrm Products failed: retry "
         "after 2026-12-07 10:00:00 UTC")])
     sync_command._emit(report, as_json=False)
-    err = capsys.readouterr().err
-    assert "talk sync: webcrm Products: reading webcrm Products failed: retry after" in err
+    out = capsys.readouterr().out
+    assert "failure: webcrm Products: reading webcrm Products failed: retry after" in out

@@ -39,7 +39,7 @@ def test_an_empty_payload_create_killed_links_the_record_it_created(tmp_path: Pa
             assert not store.is_member(Ref("webcrm", "Opportunities",
                                            str(record["OpportunityId"])))
         assert store.is_member(Ref("webcrm", "Opportunities", str(created[0]["OpportunityId"])))
-        assert report.totals()["created"] == 3
+        assert (report.totals()["created"], report.totals()["recovered"]) == (2, 1)
         assert run_sync(documents, systems, store).writes == 0
 
 
@@ -92,3 +92,27 @@ def test_more_new_records_than_lost_creates_is_reported_not_guessed(tmp_path: Pa
         assert len(webcrm.records("Opportunities")) == 2  # nothing created
         assert store.counts()["members"] == 0  # nothing linked on a guess
         assert store.counts()["intents"] == 1  # asked again next run
+
+
+def test_creates_recovered_after_a_kill_are_counted_once_and_named(tmp_path: Path) -> None:
+    documents = [document("keap-to-webcrm")]
+    with EmulatedSystems(documents) as systems:
+        keap, webcrm = systems.emulator("Keap"), systems.emulator("WebCRM")
+        for n in range(4):
+            keap.seed("Opportunity", {"opportunity_title": f"deal {n}"})
+        store = SqliteLinkStore(tmp_path / "state.db")
+        with kill_at_write(systems, store, 3, after_apply=True), pytest.raises(Killed):
+            run_sync(documents, systems, store)  # three created, their links never saved
+        made = {str(r["OpportunityId"]) for r in webcrm.records("Opportunities")}
+        assert len(made) == 3
+        store = reopen(store)
+
+        report = run_sync(documents, systems, store)
+        assert report.failed == 0, report.details
+        counts = next(s for s in report.sections if s.read)
+        assert (counts.read, counts.recovered, counts.created, counts.unchanged) == (4, 3, 1, 0)
+        assert report.writes == report.totals()["created"] == 1  # a recovered one is no write
+        recovered = [d for d in report.details if d.kind == "recovered"]
+        assert {d.data["created"] for d in recovered} == made
+        assert all(d.record_id for d in recovered)
+        assert len(webcrm.records("Opportunities")) == 4

@@ -68,3 +68,20 @@ def test_several_same_entity_sections_give_a_record_one_twin_and_stop() -> None:
     assert sorted(u["name"] for u in users) == ["Ann", "Ann"]
     assert store.counterpart(ann, ("zendesk", "Users")) != store.counterpart(
         twin.other, ("zendesk", "Users"))
+
+
+def test_a_value_written_to_a_twin_is_not_undone_by_the_read_that_preceded_it() -> None:
+    # One read of the entity serves both sides of the pair: the twin's copy from that read
+    # predates what the source side writes to it, and must not be taken for an edit.
+    documents = [dataflow("customhrm-customhrm", "Customhrm", "Customhrm",
+                          section(EMPLOYEE, EMPLOYEE, NAME, merge=[("email", "email")]))]
+    store = SqliteLinkStore(":memory:")
+    with EmulatedSystems(documents) as systems:
+        emulator = systems.emulator("Customhrm")
+        emulator.seed("Employee", {"email": "ann@example.com", "first_name": "Ann"})
+        emulator.seed("Employee", {"email": "ann@example.com"})
+        first = run_sync(documents, systems, store)
+        second = run_sync(documents, systems, store)
+        names = [r.get("first_name") for r in emulator.records("Employee")]
+    assert names == ["Ann", "Ann"]
+    assert first.failed == 0 and second.writes == 0

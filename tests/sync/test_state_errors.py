@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from talk.cli import main
 from talk.commands import sync as sync_command
 from talk.sync.store import Ref, SqliteLinkStore
 
-from .helpers import DATAFLOWS
+from .helpers import DATAFLOWS, Killed
 
 
 def _sync(state: Path) -> list[str]:
@@ -82,3 +83,36 @@ def test_the_full_disk_is_not_hidden_by_the_rollback(tmp_path: Path) -> None:
     with pytest.raises(sqlite3.OperationalError, match="full"), store.transaction():
         for n in range(2000):
             store.add_retry(Ref("s", "e", str(n)), "x" * 200)
+
+
+def test_an_emptied_state_file_is_refused_not_started_over(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    state = tmp_path / "state.db"
+    assert main(_sync(state)) == 0
+    capsys.readouterr()
+    state.write_bytes(b"")  # `: > .talk/state.db`: starting over would duplicate every record
+    assert main(_sync(state)) == 2
+    line = _one_line(capsys)
+    assert str(state) in line and "empty" in line and "duplicates" in line, line
+    assert state.stat().st_size == 0  # left as it was, for the reader to restore
+
+
+def test_a_first_run_killed_while_creating_its_state_leaves_no_empty_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    state = tmp_path / "state.db"
+    connect = sqlite3.connect
+
+    def killed_after_the_file_appears(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connect(*args, **kwargs)  # SQLite has made the (still empty) file
+        raise Killed
+
+    monkeypatch.setattr(sqlite3, "connect", killed_after_the_file_appears)
+    with pytest.raises(Killed):
+        SqliteLinkStore(state)
+    monkeypatch.undo()
+    assert not state.exists() or state.stat().st_size > 0
+    store = SqliteLinkStore(state)  # the next run starts cleanly
+    store.link(Ref("a", "e", "1"), Ref("b", "e", "1"), "s")
+    store.close()
+    assert SqliteLinkStore(state).counts()["members"] == 2
+    assert not (tmp_path / "state.db.new").exists()

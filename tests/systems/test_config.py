@@ -14,7 +14,7 @@ base_url = "https://api.infusionsoft.com/crm/rest/v1/"
 
 [systems."Exact Online"]
 base_url = "https://start.exactonline.nl/api/v1/1234"
-page_size = 60
+timeout = 60
 
 [systems.customerp]
 """
@@ -32,7 +32,7 @@ def test_parses_systems_by_key(tmp_path: Path) -> None:
     assert config.system("Keap").base_url == "https://api.infusionsoft.com/crm/rest/v1"
     exact = config.system("exact")
     assert exact.base_url == "https://start.exactonline.nl/api/v1/1234"
-    assert exact.options == {"page_size": 60}
+    assert exact.options == {"timeout": 60}
     assert config.system("Custom ERP").base_url is None
 
 
@@ -98,3 +98,15 @@ def test_missing_default_file_is_an_empty_config(tmp_path: Path,
 def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such file"):
         load_config(tmp_path / "absent.toml", env={})
+
+
+def test_an_unknown_key_is_named_with_its_line_and_the_key_meant(tmp_path: Path) -> None:
+    path = write(tmp_path, '[systems.keap]\nbase_urll = "http://127.0.0.1:8080/keap"\n'
+                           'timout = 5\n')
+    with pytest.raises(ConfigError) as raised:
+        load_config(path, env={})
+    assert raised.value.line == 2
+    message = str(raised.value)
+    assert "unknown key base_urll (did you mean base_url?), timout (did you mean timeout?)" \
+        in message, message
+    assert "no base_url" not in message
