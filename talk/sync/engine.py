@@ -19,6 +19,7 @@ import contextlib
 import copy
 import hashlib
 import json
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -1015,12 +1016,26 @@ def _fits(record: Record, payload: Record) -> bool:
 def _in_creation_order(fits: list[Ref], twins: int) -> Ref | None:
     """The record this intent created: the only one that fits, or, when `twins` intents
     sent one after another share the payload and no more records fit than they explain,
-    the oldest (ids that are numbers grow with each create; other ids give no order)."""
+    the oldest. Ids that count up give the order: numbers, or one prefix and a number
+    (`product-12`); other ids (GUIDs) give none, and the outcome stays unknown."""
     if len(fits) == 1:
         return fits[0]
-    if not fits or len(fits) > twins or not all(ref.id.isdigit() for ref in fits):
+    if not fits or len(fits) > twins:
         return None
-    return min(fits, key=lambda ref: int(ref.id))
+    counters = [_counter(ref.id) for ref in fits]
+    if any(c is None for c in counters) or len({c[0] for c in counters if c}) != 1:
+        return None
+    return min(fits, key=lambda ref: _counter(ref.id) or ("", 0))
+
+
+def _counter(record_id: str) -> tuple[str, int] | None:
+    """(prefix, number) of an id that counts up: `42` -> ("", 42), `product-12` ->
+    ("product-", 12); None for anything else."""
+    match = _COUNTER_ID.fullmatch(record_id)
+    return (match[1], int(match[2])) if match else None
+
+
+_COUNTER_ID = re.compile(r"([A-Za-z_-]*?)(\d+)")
 
 
 def _merge_key(value: Any) -> str:
