@@ -243,14 +243,7 @@ def competing_rows(flows: Sequence[Flow]) -> dict[tuple[str, int], Competition]:
     pairs = [(flow, row) for flow in flows for row in flow.rows]
     writers = [Writer((*flow.target_slot, row.target.path), (*flow.source_slot, row.source.path),
                       (str(flow.path), row.line), row) for flow, row in pairs]
-    found: dict[tuple[str, int], Competition] = {}
-    for index, others in rivals(writers).items():
-        members = sorted([index, *others], key=lambda i: writers[i].order)
-        keys = tuple((pairs[i][0].key, pairs[i][1].line) for i in members)
-        flow, row = pairs[members[0]]
-        found[(pairs[index][0].key, pairs[index][1].line)] = Competition(
-            f"{flow.section.target.display}.{row.target.path}", keys[0], keys)
-    return found
+    return _competitions(pairs, writers, back=False)
 
 
 def returning_rows(flows: Sequence[Flow]) -> dict[tuple[str, int], Competition]:
@@ -262,11 +255,20 @@ def returning_rows(flows: Sequence[Flow]) -> dict[tuple[str, int], Competition]:
              if not is_key(flow.source, row.source.path)]
     writers = [back_writer(flow.source_slot, flow.target_slot, row, (str(flow.path), row.line))
                for flow, row in pairs]
+    return _competitions(pairs, writers, back=True)
+
+
+def _competitions(pairs: Sequence[tuple[Flow, PropertyRow]], writers: Sequence[Writer], *,
+                  back: bool) -> dict[tuple[str, int], Competition]:
+    """Per (flow key, row line), the competition `rivals` puts its row in: the field
+    written (the target's, or the source's on the way back) and the rows, first the kept."""
     found: dict[tuple[str, int], Competition] = {}
     for index, others in rivals(writers).items():
         members = sorted([index, *others], key=lambda i: writers[i].order)
         keys = tuple((pairs[i][0].key, pairs[i][1].line) for i in members)
         flow, row = pairs[members[0]]
+        written = (f"{flow.section.source.display}.{row.source.path}" if back
+                   else f"{flow.section.target.display}.{row.target.path}")
         found[(pairs[index][0].key, pairs[index][1].line)] = Competition(
-            f"{flow.section.source.display}.{row.source.path}", keys[0], keys, back=True)
+            written, keys[0], keys, back=back)
     return found
