@@ -155,3 +155,21 @@ def test_pretty_json_folds_only_what_is_long() -> None:
     assert lines[0] == "{" and lines[1] == '  "sent": [' and lines[-1] == "}"
     assert pretty_json(long).replace("\n", "").replace(" ", "") == str(long).replace(
         "'", '"').replace(" ", "")
+
+
+def test_pretty_json_encodes_each_value_once_however_deep() -> None:
+    """Evidence is nested (sent > body > fields): encoding every level whole again made the
+    HTML report cost grow with the depth."""
+    encoded: list[int] = []
+
+    class Value:
+        def __str__(self) -> str:
+            encoded.append(1)
+            return "value"
+
+    deep: object = [Value(), "x" * 100]
+    for level in range(5):
+        deep = {f"level{level}": deep}
+    shown = pretty_json(deep)
+    assert '"value"' in shown and shown.count("\n") > 5
+    assert len(encoded) == 1
