@@ -245,9 +245,12 @@ def build_index_page(results: Results, file_names: list[str],
         names = anchors(document)
         for section in document.sections:
             for item in section.items:
+                failed = item.status == Status.FAILED
+                if not failed and not item.change:
+                    continue  # the index lists only these: no view (evidence) for the rest
                 link = ItemLink(file_name, document.title or document.file, section.title,
                                 _item_view(item, names[id(item)], ""))
-                if item.status == Status.FAILED:
+                if failed:
                     failures.append(link)
                 if item.change:
                     changed.append(link)
