@@ -124,3 +124,6 @@ class SystemProfile:
     assumed: tuple[str, ...] = ()
     # The path under the host where the API lives, when the profile knows it ("/v2").
     base_path: str = ""
+    # Entities the description has but talk does not serve (a hand-written profile that
+    # covers part of its API): named as such, never emulated generically.
+    unserved: tuple[str, ...] = ()

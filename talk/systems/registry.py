@@ -1,7 +1,7 @@
 """Find the profile of a system and entity by the names documents use.
 
-Unknown systems and entities get the generic JSON REST profile: nothing crashes on a
-name it does not know.
+Unknown systems get the generic JSON REST profile: nothing crashes on a name it does not
+know. An unknown entity of a known system is `unsupported` with the reason, never generic.
 """
 
 from __future__ import annotations
@@ -134,20 +134,33 @@ def _index(profile: SystemProfile) -> dict[str, EntityProfile]:
 def resolve_entity(profile: SystemProfile, name: str) -> EntityProfile:
     """`Companies`, `Company`, `companies` all find Keap's Companies.
 
-    A name that a profile built from an API description does not have is not emulated
-    generically: it comes back `unsupported`, saying so.
+    A name that a dedicated profile does not have is not emulated generically: it comes
+    back `unsupported`, saying why (its description lacks it, or talk does not serve it).
     """
     index = _index(profile)
     for form in sorted(_forms(name)):
         if form in index:
             return index[form]
     entity = generic_entity(profile.key, name)
-    if profile.generic or not profile.description:
+    if profile.generic:
         return entity
-    reason = (f"{profile.display_name} has no entity {entity.name!r}: "
-              f"{profile.description} does not describe it")
+    reason = _unserved_reason(profile, name, entity.name)
     return dataclasses.replace(entity, generic=False, unsupported=reason, can_create=False,
                                can_update=False, can_read=False)
+
+
+def _unserved_reason(profile: SystemProfile, name: str, shown: str) -> str:
+    """Why a dedicated profile has no such entity: its description lacks it, or talk serves
+    only part of what the description has."""
+    forms = _forms(name)
+    served = ", ".join(sorted(profile.entities))
+    if any(forms & _forms(other) for other in profile.unserved):
+        return (f"{profile.display_name} {shown!r} is in {profile.description}, but talk "
+                f"serves only {served} of it: not checked")
+    if not profile.description:
+        return f"{profile.display_name} has no entity {shown!r}: talk knows only {served}"
+    return (f"{profile.display_name} has no entity {shown!r}: "
+            f"{profile.description} does not describe it")
 
 
 _EMULATED_API = {
