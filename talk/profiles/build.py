@@ -102,5 +102,6 @@ def entity_profiles(data: Distilled, conventions: Conventions) -> dict[str, Enti
             paging=entity.get("paging"),
             update_method=str(entity.get("update_method") or "PUT"),
             properties=properties,
+            answer_required=tuple(entity.get("answer_required") or ()),
         )
     return profiles

@@ -79,6 +79,8 @@ class EntityProfile:
     paging: str | None = None  # "from_count", "offset_limit", "odata_next", ...
     update_method: str = "PUT"
     properties: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Fields every answer holding a record has (the read's schema requires them).
+    answer_required: tuple[str, ...] = ()
 
     def field_type(self, path: str) -> FieldType | None:
         """The API's own type of a (dotted) field, if the profile knows it."""
