@@ -77,6 +77,7 @@ class EntityProfile:
     record_key: str | None = None  # envelope of a single record: "value", "data", "d"
     create_key: str | None = None  # envelope of a create or update body: "data" (Asana)
     paging: str | None = None  # "from_count", "offset_limit", "odata_next", ...
+    list_described: bool = True  # whether the description shows the list answer's shape
     update_method: str = "PUT"
     properties: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # Fields every answer holding a record has (the read's schema requires them).

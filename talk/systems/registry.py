@@ -13,6 +13,7 @@ from talk.systems.keys import system_key
 from talk.systems.profile import ApiStyle, ChangeRead, EntityProfile, SystemProfile
 
 __all__ = [
+    "emulation_kind",
     "emulation_note",
     "generic_entity",
     "known_profiles",
@@ -171,14 +172,20 @@ _EMULATED_API = {
 }
 
 
+def emulation_kind(name: str) -> str:
+    """Which emulation serves a system: its own API style's, or the generic one."""
+    profile = profile_for(name)
+    if profile.generic:
+        return "generic JSON REST emulation (no dedicated profile)"
+    return _EMULATED_API.get(profile.style, f"{profile.style} emulator")
+
+
 def emulation_note(name: str) -> str:
     """What a system is checked against, for reports: its own API (and the description
     and version it was checked against), or the generic one."""
     profile = profile_for(name)
-    if profile.generic:
-        return "generic JSON REST emulation (no dedicated profile)"
-    note = _EMULATED_API.get(profile.style, f"{profile.style} emulator")
-    if not profile.description:
+    note = emulation_kind(name)
+    if profile.generic or not profile.description:
         return note
     assumed = f"; assumed where it is silent: {'; '.join(profile.assumed)}" \
         if profile.assumed else ""

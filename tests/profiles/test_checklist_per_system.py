@@ -108,9 +108,8 @@ def _title(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def checklist(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    """Every system's sections as one checklist run: section title -> its items by kind
-    (`property <field>` for a row's item)."""
+def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every system's sections as one checklist run; the folder it ran in."""
     root = tmp_path_factory.mktemp("per-system")
     folder = root / "dataflows"
     folder.mkdir()
@@ -127,7 +126,13 @@ def checklist(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, A
                     "--rootdir", ".", "-p", "no:randomly", "-p", "no:cacheprovider"],
                    cwd=root, env={**os.environ, "PYTHONPATH": str(REPO)},
                    capture_output=True, text=True, timeout=600, check=False)
-    results = json.loads((root / "reports" / "results.json").read_text(encoding="utf-8"))
+    return root
+
+
+@pytest.fixture(scope="module")
+def checklist(run: Path) -> dict[str, dict[str, Any]]:
+    """Section title -> its items by kind (`property <field>` for a row's item)."""
+    results = json.loads((run / "reports" / "results.json").read_text(encoding="utf-8"))
     found: dict[str, dict[str, Any]] = {}
     for doc in results["documents"]:
         for part in doc["sections"]:
@@ -197,3 +202,20 @@ def test_a_type_the_description_disagrees_with_is_a_lint_warning(
     declared = entity.field_types[name].value
     assert f'{name} is documented as "string" but {system} {entity.name} declares it ' \
            f"{declared}" in warnings, warnings
+
+
+def test_the_report_names_each_description_and_what_is_assumed(run: Path) -> None:
+    results = json.loads((run / "reports" / "results.json").read_text(encoding="utf-8"))
+    notes = {doc["file"]: doc["emulation"] for doc in results["documents"]}
+    difi = notes["dataflows/customcrm-to-enhetsregisteret.rst"]["difi"]
+    assert difi.startswith("emulator from its API description, described by Åpne Data fra "
+                           "Enhetsregisteret - API Dokumentasjon 1.0.0 "
+                           "(enhetsregisteret.openapi.json); assumed where it is silent: ")
+    assert "list answers of enheter, organisasjonsformer, underenheter: a bare JSON array " \
+           "(the description does not show them)" in difi
+    trello = notes["dataflows/customcrm-to-trello.rst"]
+    assert "no list of actions, boards, cards" in trello["Trello"]
+    assert trello["Customcrm"].startswith("generic")
+    page = (run / "reports" / "customcrm-to-enhetsregisteret.html").read_text("utf-8")
+    assert "difi checked against</dt><dd>emulator from its API description, described " \
+           "by Åpne Data" in page and "list answers of enheter" in page
