@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-__all__ = ["SPECS", "entity_type_validator", "response_validator"]
+__all__ = ["SPECS", "entity_type_validator", "exact_validator", "response_validator"]
 
 SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
 # jsonschema checks `date-time` only with an optional package; ISO 8601 as Python reads it.
@@ -113,3 +113,26 @@ def entity_type_validator(file: str, entity_set: str) -> Draft202012Validator:
         properties[node.get("Name", "")] = prop
     return Draft202012Validator({"type": "object", "properties": properties,
                                  "required": sorted(properties)}, format_checker=FORMATS)
+
+
+_EXACT_TYPES = {
+    "Edm.String": {"type": "string"}, "Edm.Guid": {"type": "string", "format": "uuid"},
+    "Edm.Boolean": {"type": "boolean"}, "Edm.Double": {"type": "number"},
+    "Edm.Decimal": {"type": "number"}, "Edm.Int16": {"type": "integer"},
+    "Edm.Int32": {"type": "integer"}, "Edm.Int64": {"type": "integer"},
+    "Edm.Byte": {"type": "integer"}, "Edm.Binary": {"type": "string"},
+    "Edm.DateTime": {"type": "string", "pattern": r"^/Date\(-?\d+([+-]\d{4})?\)/$"},
+}
+
+
+def exact_validator(file: str, endpoint: str) -> Draft202012Validator:
+    """A validator of one record as Exact's OData v2 answers it (`{"d": {...}}`), from the
+    reference's properties that GET returns: each present, typed as declared, or null."""
+    reference = json.loads((SPECS / file).read_text(encoding="utf-8"))
+    properties = {prop["name"]: {"anyOf": [_EXACT_TYPES.get(prop["type"], {}),
+                                           {"type": "null"}]}
+                  for prop in reference[endpoint]["properties"]
+                  if prop.get("supportedMethods", {}).get("get")}
+    record = {"type": "object", "properties": properties, "required": sorted(properties)}
+    return Draft202012Validator({"type": "object", "properties": {"d": record},
+                                 "required": ["d"]}, format_checker=FORMATS)

@@ -17,9 +17,11 @@ from talk.profiles.shapes import record_url_path, unwrap, wrap
 from talk.sync.emulated import base_path
 from talk.systems.registry import profile_for, resolve_entity
 
-from .spec_schemas import SPECS, entity_type_validator, response_validator
+from .spec_schemas import SPECS, entity_type_validator, exact_validator, response_validator
 
-AUTH = {"Authorization": "Bearer token", "Accept": "application/json"}
+# Exact answers a create in full only when asked to (its default is the key alone).
+AUTH = {"Authorization": "Bearer token", "Accept": "application/json",
+        "Prefer": "return=representation"}
 
 pytestmark = pytest.mark.skipif(not SPECS.is_dir(), reason="../shared/specs is absent")
 
@@ -30,7 +32,7 @@ class Case:
     entity: str
     spec: str
     collection: str | None  # the description's path of a create (POST); None: read-only
-    record: str  # the description's path of a read (GET); an entity set for OData CSDL
+    record: str  # the description's path of a read (GET); an entity set or endpoint name
     body: dict[str, Any]
     create_declared: bool = True  # the description declares the create's answer
 
@@ -42,6 +44,9 @@ class Case:
         read's."""
         if self.spec.endswith(".xml"):  # OData: both answers are the entity type
             entity = entity_type_validator(self.spec, self.record)
+            return entity, entity
+        if self.spec.startswith("exact"):  # the REST reference: GET's properties
+            entity = exact_validator(self.spec, self.record)
             return entity, entity
         create = response_validator(self.spec, "POST", self.collection) \
             if self.collection and self.create_declared else None
@@ -71,6 +76,8 @@ CASES = [
     Case("Shopify", "customers", "shopify-admin-2021-10.openapi.yaml",
          "/admin/api/2021-10/customers.json", "/admin/api/2021-10/customers/{customer_id}.json",
          {"first_name": "Ada", "email": "ada@acme.no"}),
+    Case("Exact Online", "Accounts", "exact-online-rest-2022.metadata.json", "Accounts",
+         "Accounts", {"Name": "Acme", "Email": "post@acme.no"}),
     Case("Keap", "Companies", "keap-v1.openapi.yml", "/companies", "/companies/{companyId}",
          {"company_name": "Acme"}),
     Case("WebCRM", "Organisations", "webcrm-v1.swagger.json", "/Organisations",
