@@ -112,3 +112,26 @@ def test_create_then_read_answers_validate_against_the_description(case: Case) -
     if create is not None:
         assert _errors(create, answer) == []
     assert _errors(read_validator, read.json()) == []
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.spec.endswith(
+    (".json", ".yaml", ".yml")) and not c.spec.startswith("exact")], ids=str)
+def test_list_answers_validate_where_the_description_declares_them(case: Case) -> None:
+    listed = (case.collection or case.record.rsplit("/", 1)[0])
+    try:
+        validator = response_validator(case.spec, "GET", listed)
+    except LookupError:
+        pytest.skip(f"{case.spec} declares no list answer of {listed}")
+    profile = profile_for(case.system)
+    entity = resolve_entity(profile, case.entity)
+    if not entity.list_described:
+        pytest.skip(f"{case.spec} does not show the list answer of {listed}: its shape is "
+                    f"assumed, as `talk profile show` says")
+    base = f"https://{profile.key}.emulated{base_path(profile)}"
+    emulator = emulator_for(profile, base)
+    with serving(emulator):
+        for _ in range(2):
+            emulator.seed(entity.name, dict(case.body))
+        answer = requests.get(f"{base}/{entity.resource}", headers=AUTH, timeout=5)
+    assert answer.status_code == 200, answer.text
+    assert _errors(validator, answer.json()) == []
