@@ -12,14 +12,15 @@ nothing: a plain pytest-bdd project runs as if talk were not installed. Opted in
   the reason, and records one result per checklist item (`talk.plugin.checklist`);
 - at the end of the session writes `results.json` and the HTML report to `reports/` or
   `--talk-report DIR` (`talk.plugin.recorder`);
-- last of all, freezes what the run built (`gc.freeze`), so that the interpreter's exit
-  does not walk it again: pytest keeps every item and report until the end, and the
-  garbage collections of the interpreter's shutdown took seconds at corpus scale (in each
-  xdist worker too, which the controller waits for).
+- at the process's exit, freezes what the run built (`gc.freeze`): pytest keeps every
+  item and report until the end, and the garbage collections of the interpreter's
+  shutdown took seconds at corpus scale (in each xdist worker too, which the controller
+  waits for).
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 from pathlib import Path
 
@@ -81,9 +82,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(Recorder(config), "talk-recorder")
 
 
-@pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
     """The run is over: what it built is freed as the process exits, without the garbage
-    collector tracing all of it first (nothing a run writes waits on that collector)."""
+    collector tracing all of it first (nothing a run writes waits on that collector). At
+    the exit, not now: a run inside a longer-lived process (pytester) must not freeze it."""
     if active(config):
-        gc.freeze()
+        atexit.unregister(gc.freeze)  # once per process, however many runs it held
+        atexit.register(gc.freeze)

@@ -45,3 +45,13 @@ def test_start_up_and_collection_do_not_import_the_html_renderer(
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--talk")
     result.stdout.fnmatch_lines(["renderer imported: False"])
     assert (pytester.path / "reports" / "index.html").is_file()  # the report still renders
+
+
+def test_a_run_inside_a_longer_lived_process_leaves_it_unfrozen(
+        pytester: pytest.Pytester) -> None:
+    import gc
+
+    frozen = gc.get_freeze_count()
+    pytester.makefile(".feature", plain="Feature: plain\n  Scenario: plain\n    Then nothing\n")
+    pytester.runpytest("-p", "no:cacheprovider", "--talk")
+    assert gc.get_freeze_count() == frozen
