@@ -68,8 +68,9 @@ def test_the_same_request_as_requests_prepares(method: str, url: str,
                                                                     **kwargs)
 
 
-def test_in_process_sessions_skip_requests_preparation(monkeypatch: pytest.MonkeyPatch
-                                                       ) -> None:
+@pytest.fixture
+def prepared_by_requests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URLs of the requests `Session.prepare_request` prepared."""
     calls: list[str] = []
     original = requests.Session.prepare_request
 
@@ -78,6 +79,12 @@ def test_in_process_sessions_skip_requests_preparation(monkeypatch: pytest.Monke
         return original(self, request)
 
     monkeypatch.setattr(requests.Session, "prepare_request", counted)
+    return calls
+
+
+def test_in_process_sessions_skip_requests_preparation(prepared_by_requests: list[str]
+                                                       ) -> None:
+    calls = prepared_by_requests
     for _ in range(3):
         _as_sent(_session(), "GET", URL, params={"page": 1})
     assert calls == []
@@ -86,17 +93,10 @@ def test_in_process_sessions_skip_requests_preparation(monkeypatch: pytest.Monke
 @pytest.mark.parametrize("change", ["environment", "cookie", "auth", "params", "hook",
                                     "list parameter"])
 def test_other_sessions_keep_requests_preparation(change: str,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                  prepared_by_requests: list[str]) -> None:
     """Proxies and netrc from the environment, cookies, session auth and the like are
     requests' to merge: those sessions are prepared by requests, as for a real API."""
-    calls: list[str] = []
-    original = requests.Session.prepare_request
-
-    def counted(self: requests.Session, request: requests.Request) -> Any:
-        calls.append(str(request.url))
-        return original(self, request)
-
-    monkeypatch.setattr(requests.Session, "prepare_request", counted)
+    calls = prepared_by_requests
     session = _session(trust_env=change == "environment")
     params: dict[str, Any] = {"page": 1}
     if change == "cookie":
