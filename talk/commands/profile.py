@@ -1,4 +1,5 @@
-"""`talk profile import DESCRIPTION --system KEY`: distil a published API description."""
+"""`talk profile import DESCRIPTION --system KEY`: distil a published API description;
+`talk profile show SYSTEM`: what a system is checked against and what is assumed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from talk.profiles.distilled import dump
 from talk.profiles.importer import DescriptionError, import_description
+from talk.systems.registry import emulation_kind, profile_for
 
 __all__ = ["register", "run"]
 
@@ -40,9 +42,39 @@ def register(subparsers: Any) -> None:
                                 "- for stdout)")
     importing.add_argument("--check", action="store_true",
                            help="write nothing; exit 1 when the committed profile differs")
+    showing = actions.add_parser(
+        "show", help="what a system is checked against: description and assumptions",
+        description="Say what talk emulates a system from: the description and version "
+                    "its profile was distilled from, and what the emulation assumes where "
+                    "that description is silent (per entity where it matters).")
+    showing.add_argument("system", metavar="SYSTEM",
+                         help="a system name as the documents spell it (Tripletex, difi)")
+
+
+def _show(name: str) -> int:
+    profile = profile_for(name)
+    lines = [f"{profile.display_name}: {emulation_kind(name)}"]
+    if profile.description:
+        lines.append(f"described by {profile.description}")
+        if all(entity.source for entity in profile.entities.values()):
+            lines.append(f"from the description: {len(profile.entities)} entities with "
+                         f"their paths, keys, operations, typed properties, required and "
+                         f"read-only fields, and the envelopes and paging it shows")
+        else:
+            lines.append(f"written by hand: {', '.join(sorted(profile.entities))} (checked "
+                         f"against the description by talk's tests)")
+    if profile.unserved:
+        lines.append(f"in the description but not served: {', '.join(profile.unserved)}")
+    if profile.assumed:
+        lines.append("assumed where the description is silent:")
+        lines += [f"  - {assumption}" for assumption in profile.assumed]
+    print("\n".join(lines))
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action == "show":
+        return _show(args.system)
     try:
         text = dump(import_description(args.description, args.system))
     except DescriptionError as exc:

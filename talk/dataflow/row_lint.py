@@ -10,7 +10,7 @@ they name the same lines.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
 
@@ -101,26 +101,32 @@ def rivals(writers: Sequence[Writer]) -> dict[int, list[int]]:
     return found
 
 
+def _sections_naming_both(dataflows: Sequence[Dataflow]) -> Iterator[tuple[Dataflow, Section]]:
+    """Each document's unique sections that name both systems: only they have a field to
+    write on either side."""
+    for dataflow in dataflows:
+        for section in dataflow.unique_sections:
+            if section.target.system_key and section.source.system_key:
+                yield dataflow, section
+
+
 def competing_rows(dataflows: Sequence[Dataflow]) -> dict[int, list[RowPlace]]:
     """Rows writing one target field (system, entity, path) from different sources, by
     `id()` of each such row: the row itself first, then its rivals in document order (see
     `rivals`). A section naming no system has no target to write."""
     places: list[RowPlace] = []
     writers: list[Writer] = []
-    for dataflow in dataflows:
-        for section in dataflow.unique_sections:
-            target, source = section.target, section.source
-            if not target.system_key or not source.system_key:
-                continue
-            entity = _entity_name(target.system, target.entity)
-            source_entity = _entity_name(source.system, source.entity)
-            for row in section.properties:
-                if row.target.path and not _is_id(section, row):
-                    places.append(RowPlace(dataflow, section, row))
-                    writers.append(Writer(
-                        (target.system_key, entity, row.target.path),
-                        (source.system_key, source_entity, row.source.path),
-                        (str(dataflow.path), row.line), row))
+    for dataflow, section in _sections_naming_both(dataflows):
+        target, source = section.target, section.source
+        entity = _entity_name(target.system, target.entity)
+        source_entity = _entity_name(source.system, source.entity)
+        for row in section.properties:
+            if row.target.path and not _is_id(section, row):
+                places.append(RowPlace(dataflow, section, row))
+                writers.append(Writer(
+                    (target.system_key, entity, row.target.path),
+                    (source.system_key, source_entity, row.source.path),
+                    (str(dataflow.path), row.line), row))
     return {id(places[index].row): [places[index], *(places[o] for o in others)]
             for index, others in rivals(writers).items()}
 
@@ -161,19 +167,16 @@ def returning_rows(dataflows: Sequence[Dataflow]) -> dict[int, list[RowPlace]]:
     Id rows and rows reading the source's own id write nothing back."""
     places: list[RowPlace] = []
     writers: list[Writer] = []
-    for dataflow in dataflows:
-        for section in dataflow.unique_sections:
-            source, target = section.source, section.target
-            if not target.system_key or not source.system_key:
-                continue
-            slots = ((source.system_key, _entity_name(source.system, source.entity)),
-                     (target.system_key, _entity_name(target.system, target.entity)))
-            own = resolve_entity(profile_for(source.system), source.entity)
-            for row in section.properties:
-                if row.target.path and row.source.path and not _is_id(section, row) \
-                        and not own.is_id_field(row.source.path):
-                    places.append(RowPlace(dataflow, section, row))
-                    writers.append(back_writer(*slots, row, (str(dataflow.path), row.line)))
+    for dataflow, section in _sections_naming_both(dataflows):
+        source, target = section.source, section.target
+        slots = ((source.system_key, _entity_name(source.system, source.entity)),
+                 (target.system_key, _entity_name(target.system, target.entity)))
+        own = resolve_entity(profile_for(source.system), source.entity)
+        for row in section.properties:
+            if row.target.path and row.source.path and not _is_id(section, row) \
+                    and not own.is_id_field(row.source.path):
+                places.append(RowPlace(dataflow, section, row))
+                writers.append(back_writer(*slots, row, (str(dataflow.path), row.line)))
     return {id(places[index].row): sorted((places[i] for i in [index, *others]),
                                           key=lambda p: (str(p.dataflow.path), p.row.line))
             for index, others in rivals(writers).items()}

@@ -16,6 +16,7 @@ import copy
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlencode
@@ -57,8 +58,32 @@ def record_schema(entity: EntityProfile, *, creating: bool) -> dict[str, Any]:
     return {"type": "object", "properties": properties, "required": required}
 
 
-def _now_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+def _now_text(moment: datetime, declared: Mapping[str, Any] | None = None) -> str:
+    """A stamp in the declared format: a date where the description says `date`."""
+    utc = moment.astimezone(UTC)
+    if declared and declared.get("format") == "date":
+        return utc.date().isoformat()
+    return utc.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+_BLANKS: dict[str, Any] = {"string": "", "integer": 0, "number": 0, "boolean": False,
+                           "guid": "00000000-0000-0000-0000-000000000000"}
+
+
+def _blank(declared: Mapping[str, Any], moment: datetime) -> Any:
+    """A value for a field every answer has but the write left out: null where the
+    description says so, else the first enum value or an empty value of its type (as
+    Business Central answers unset fields: "", 0, the empty GUID)."""
+    if declared.get("nullable") is True:
+        return None
+    if declared.get("enum"):
+        return declared["enum"][0]
+    kind = str(declared.get("type", "string"))
+    if kind == "datetime" or declared.get("format") == "date":
+        return _now_text(moment, declared)
+    if kind in ("array", "object"):
+        return [] if kind == "array" else {}
+    return copy.copy(_BLANKS.get(kind, ""))
 
 
 class DescribedEmulator(Emulator):
@@ -79,14 +104,29 @@ class DescribedEmulator(Emulator):
         key = self.new_key(entity)
         stored = {entity.id_field: key, **record}
         self.touch(entity, stored)
+        for name in entity.answer_required:
+            if name not in stored:
+                stored[name] = _blank(entity.properties.get(name, {}), self.clock.peek())
         return stored
+
+    def new_key(self, entity: EntityProfile) -> Any:
+        """A key as the description spells it: the first of a few spellings of the next
+        number its key's `pattern` accepts (Trello's 24 hex digits, Wikidata's `Q42`)."""
+        key = super().new_key(entity)
+        pattern = entity.properties.get(entity.id_field, {}).get("pattern")
+        if not isinstance(key, str) or not isinstance(pattern, str):
+            return key
+        number = int(key) if key.isdigit() else 0
+        spellings = (key, f"{number:024x}", f"Q{number}", f"P{number}", f"{number:09d}")
+        return next((s for s in spellings if re.search(pattern, s)), key)
 
     def id_of(self, entity: EntityProfile, record: Record) -> str:
         return str(record[entity.id_field]).lower()
 
     def touch(self, entity: EntityProfile, record: Record) -> None:
         if entity.modified_field:
-            record[entity.modified_field] = _now_text(self.clock.now())
+            declared = entity.properties.get(entity.modified_field, {})
+            record[entity.modified_field] = _now_text(self.clock.now(), declared)
 
     def read_only_fields(self, entity: EntityProfile) -> tuple[str, ...]:
         return tuple(sorted({entity.id_field, *entity.read_only}))

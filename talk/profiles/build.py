@@ -100,7 +100,9 @@ def entity_profiles(data: Distilled, conventions: Conventions) -> dict[str, Enti
             record_key=entity.get("record_key"),
             create_key=entity.get("create_key"),
             paging=entity.get("paging"),
+            list_described=bool(entity.get("list_described", True)),
             update_method=str(entity.get("update_method") or "PUT"),
             properties=properties,
+            answer_required=tuple(entity.get("answer_required") or ()),
         )
     return profiles

@@ -113,6 +113,8 @@ def distil_csdl(text: str, source_file: str) -> Distilled:
                 "paging": "odata_next",
                 "required": required,
                 "properties": props,
+                # an OData answer holds every structural property (null or empty if unset)
+                "answer_required": sorted(props),
             }
     return {
         "description": {"file": source_file, "format": f"{FORMAT_CSDL} {version}".strip(),

@@ -11,12 +11,13 @@ Shape (every key sorted, one property per line):
          "operations": ["create", "delete", "list", "read", "update"],
          "list_key": "d.results" | null, "record_key": "value" | null,
          "paging": "skiptoken" | "from_count" | "offset_limit" | "page_size" | ... | null,
-         "required": ["Name"],
+         "required": ["Name"], "answer_required": ["ID"] (only when the read's schema
+         requires fields),
          "properties": {"Name": {"type": "string", "maxLength": 50, "write": "create"}}}}}
 
-A property's `type` is a talk FieldType value; optional keys: `format`, `enum`,
-`nullable`, `maxLength`, and `write` ("never", "create" or "update") when it cannot be
-written on both create and update.
+A property's `type` is a talk FieldType value; optional keys: `format`, `enum` (also a
+`const`), `nullable`, `maxLength`, `pattern`, and `write` ("never", "create" or
+"update") when it cannot be written on both create and update.
 """
 
 from __future__ import annotations

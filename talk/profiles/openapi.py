@@ -79,7 +79,11 @@ class _Schemas:
         required = list(merged.get("required") or [])
         for part in parts:
             flat = self.flat(part, depth + 1)
-            properties.update(flat.get("properties") or {})
+            for name, schema in (flat.get("properties") or {}).items():
+                earlier = self.deref(properties.get(name))
+                # a later part may only add to a property (`required` of its items)
+                properties[name] = {**earlier, **schema} \
+                    if isinstance(earlier, dict) and isinstance(schema, dict) else schema
             required.extend(r for r in flat.get("required") or [] if r not in required)
             for key in ("type", "description"):
                 if key in flat and key not in merged:
@@ -130,6 +134,22 @@ def _unwrap_record(schema: dict[str, Any], schemas: _Schemas) -> tuple[dict[str,
         if _is_object(inner) and inner.get("properties"):
             return inner, str(name)
     return schema, None
+
+
+def _record_in_envelope(body: dict[str, Any], record: dict[str, Any],
+                        schemas: _Schemas) -> tuple[dict[str, Any], str | None]:
+    """A create body beside edit metadata (`{"item": {...}, "comment": ...}`): the property
+    whose object shares more fields with the record read than the body itself does."""
+    wanted = set(record.get("properties") or {})
+    best: tuple[int, str, dict[str, Any]] | None = None
+    for name, inner in sorted((body.get("properties") or {}).items()):
+        inner = schemas.flat(inner)
+        shared = len(wanted & set(inner.get("properties") or {}))
+        if _is_object(inner) and shared and (best is None or shared > best[0]):
+            best = (shared, str(name), inner)
+    if best is None or best[0] <= len(wanted & set(body.get("properties") or {})):
+        return body, None
+    return best[2], best[1]
 
 
 def _find_list(schema: dict[str, Any], schemas: _Schemas,
@@ -183,8 +203,12 @@ def _property(raw: Any, schemas: _Schemas) -> dict[str, Any]:
         out["enum"] = list(schema["enum"])
     if nullable:
         out["nullable"] = True
+    if "const" in schema and isinstance(schema["const"], str | int | float | bool):
+        out["enum"] = [schema["const"]]
     if isinstance(schema.get("maxLength"), int):
         out["maxLength"] = schema["maxLength"]
+    if isinstance(schema.get("pattern"), str):
+        out["pattern"] = schema["pattern"]
     read_only = schema.get("readOnly") or (isinstance(raw, dict) and raw.get("readOnly"))
     if read_only:
         out["write"] = "never"
@@ -272,6 +296,8 @@ def _entity(collection: str, paths: dict[str, Any], schemas: _Schemas) -> dict[s
         record_schema = listed[0]
     create_schema, create_key = _unwrap_record(create_body, schemas) if create_body else \
         ({}, None)
+    if create_body and create_key is None:
+        create_schema, create_key = _record_in_envelope(create_body, record_schema, schemas)
     properties: dict[str, Any] = {}
     for source in (create_schema, record_schema):
         for name, raw in sorted((source.get("properties") or {}).items()):
@@ -294,6 +320,7 @@ def _entity(collection: str, paths: dict[str, Any], schemas: _Schemas) -> dict[s
                       if properties.get(r, {}).get("write") != "never")
     name = collection.strip("/").removesuffix(".json")
     shared = list(item.get("parameters") or [])
+    answered = [r for r in record_schema.get("required") or [] if str(r) in properties]
     return {
         "name": name.rsplit("/", 1)[-1],
         "collection": collection.lstrip("/"),
@@ -309,6 +336,8 @@ def _entity(collection: str, paths: dict[str, Any], schemas: _Schemas) -> dict[s
         "paging": _paging(_params(methods["get"], shared, schemas)) if "get" in methods else None,
         "required": required,
         "properties": properties,
+        # what every answer holding a record has, as the read's schema requires it
+        **({"answer_required": sorted(str(r) for r in answered)} if answered else {}),
     }
 
 

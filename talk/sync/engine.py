@@ -1022,10 +1022,15 @@ def _in_creation_order(fits: list[Ref], twins: int) -> Ref | None:
         return fits[0]
     if not fits or len(fits) > twins:
         return None
-    counters = [_counter(ref.id) for ref in fits]
-    if any(c is None for c in counters) or len({c[0] for c in counters if c}) != 1:
+    counted: list[tuple[tuple[str, int], Ref]] = []
+    for ref in fits:
+        counter = _counter(ref.id)
+        if counter is None:
+            return None
+        counted.append((counter, ref))
+    if len({counter[0] for counter, _ in counted}) != 1:
         return None
-    return min(fits, key=lambda ref: _counter(ref.id) or ("", 0))
+    return min(counted, key=lambda pair: pair[0][1])[1]
 
 
 def _counter(record_id: str) -> tuple[str, int] | None:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from talk.profiles.build import Conventions, describe, entity_profiles
 from talk.profiles.distilled import load
+from talk.profiles.silent import silent_parts
 from talk.systems.profile import ApiStyle, ChangeRead, SystemProfile
-from talk.systems.registry import register
+from talk.systems.registry import ENTITY_ALIASES, register
 
 __all__ = ["DESCRIBED", "ERROR_SHAPES"]
 
@@ -58,12 +59,14 @@ def _profile(system: _System) -> SystemProfile:
     conventions = Conventions(system=system.key, modified_fields=_MODIFIED,
                               change_read=ChangeRead.FULL)
     status, shape = ERROR_SHAPES.get(system.key, (400, "plain"))
-    assumed = (*data["assumed"], f"refused writes: {status} in the {shape} error shape")
+    entities = entity_profiles(data, conventions)
+    assumed = (*data["assumed"], f"refused writes: {status} in the {shape} error shape",
+               *silent_parts(entities, ENTITY_ALIASES.get(system.key, {})))
     return SystemProfile(
         key=system.key,
         display_name=system.display_name,
         style=ApiStyle.DESCRIBED,
-        entities=entity_profiles(data, conventions),
+        entities=entities,
         aliases=system.aliases,
         description=describe(data),
         assumed=assumed,

@@ -15,8 +15,9 @@ from typing import Any
 
 from talk.profiles.build import Conventions, describe, entity_profiles
 from talk.profiles.distilled import load
+from talk.profiles.silent import silent_parts
 from talk.systems.profile import ApiStyle, ChangeRead, EntityProfile, FieldType, SystemProfile
-from talk.systems.registry import register
+from talk.systems.registry import ENTITY_ALIASES, register
 
 __all__ = [
     "ACCOUNT_FIELDS",
@@ -56,7 +57,7 @@ EXACT = register(SystemProfile(
     entities=_ENTITIES,
     aliases=("Exact Online", "Exact"),
     description=describe(_DATA),
-    assumed=tuple(_DATA["assumed"]),
+    assumed=(*_DATA["assumed"], *silent_parts(_ENTITIES, ENTITY_ALIASES.get("exact", {}))),
 ))
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from talk.profiles.build import describe
+from talk.profiles.distilled import load
 from talk.systems.profile import ApiStyle, ChangeRead, EntityProfile, FieldType, SystemProfile
 from talk.systems.registry import register
 from talk.systems.timestamps import parse_iso_timestamp
@@ -114,6 +116,15 @@ def _entity(name: str, resource: str, fields: dict[str, FieldType], *,
     )
 
 
+# The v1 description has more collections than the five above (tags, notes, orders, ...):
+# a document naming one is reported as described but not served, never emulated generically.
+_DATA = load("keap")
+_SERVED = {"contacts", "companies", "company", "opportunities", "opportunity", "products",
+           "users"}
+_UNSERVED = tuple(sorted(str(e["collection"]) for e in _DATA["entities"].values()
+                         if "/" not in str(e["collection"])
+                         and str(e["collection"]) not in _SERVED))
+
 KEAP = register(SystemProfile(
     key="keap",
     display_name="Keap",
@@ -141,6 +152,14 @@ KEAP = register(SystemProfile(
                          required=(("email",), ("given_name",)), can_update=False),
     },
     aliases=("Infusionsoft",),
+    description=describe(_DATA),
+    assumed=(
+        "GET contacts/{id}: served although the description omits it (the live API has it)",
+        "error texts: talk's own words in v1's Error shape",
+        "rate limits: 1500 calls a minute and 150000 a day, in Keap's throttle and quota "
+        "headers (API notes)",
+    ),
+    unserved=_UNSERVED,
 ))
 
 

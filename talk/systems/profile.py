@@ -77,8 +77,11 @@ class EntityProfile:
     record_key: str | None = None  # envelope of a single record: "value", "data", "d"
     create_key: str | None = None  # envelope of a create or update body: "data" (Asana)
     paging: str | None = None  # "from_count", "offset_limit", "odata_next", ...
+    list_described: bool = True  # whether the description shows the list answer's shape
     update_method: str = "PUT"
     properties: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Fields every answer holding a record has (the read's schema requires them).
+    answer_required: tuple[str, ...] = ()
 
     def field_type(self, path: str) -> FieldType | None:
         """The API's own type of a (dotted) field, if the profile knows it."""
@@ -124,3 +127,6 @@ class SystemProfile:
     assumed: tuple[str, ...] = ()
     # The path under the host where the API lives, when the profile knows it ("/v2").
     base_path: str = ""
+    # Entities the description has but talk does not serve (a hand-written profile that
+    # covers part of its API): named as such, never emulated generically.
+    unserved: tuple[str, ...] = ()

@@ -1,7 +1,7 @@
 """Find the profile of a system and entity by the names documents use.
 
-Unknown systems and entities get the generic JSON REST profile: nothing crashes on a
-name it does not know.
+Unknown systems get the generic JSON REST profile: nothing crashes on a name it does not
+know. An unknown entity of a known system is `unsupported` with the reason, never generic.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from talk.systems.keys import system_key
 from talk.systems.profile import ApiStyle, ChangeRead, EntityProfile, SystemProfile
 
 __all__ = [
+    "emulation_kind",
     "emulation_note",
     "generic_entity",
     "known_profiles",
@@ -134,20 +135,33 @@ def _index(profile: SystemProfile) -> dict[str, EntityProfile]:
 def resolve_entity(profile: SystemProfile, name: str) -> EntityProfile:
     """`Companies`, `Company`, `companies` all find Keap's Companies.
 
-    A name that a profile built from an API description does not have is not emulated
-    generically: it comes back `unsupported`, saying so.
+    A name that a dedicated profile does not have is not emulated generically: it comes
+    back `unsupported`, saying why (its description lacks it, or talk does not serve it).
     """
     index = _index(profile)
     for form in sorted(_forms(name)):
         if form in index:
             return index[form]
     entity = generic_entity(profile.key, name)
-    if profile.generic or not profile.description:
+    if profile.generic:
         return entity
-    reason = (f"{profile.display_name} has no entity {entity.name!r}: "
-              f"{profile.description} does not describe it")
+    reason = _unserved_reason(profile, name, entity.name)
     return dataclasses.replace(entity, generic=False, unsupported=reason, can_create=False,
                                can_update=False, can_read=False)
+
+
+def _unserved_reason(profile: SystemProfile, name: str, shown: str) -> str:
+    """Why a dedicated profile has no such entity: its description lacks it, or talk serves
+    only part of what the description has."""
+    forms = _forms(name)
+    served = ", ".join(sorted(profile.entities))
+    if any(forms & _forms(other) for other in profile.unserved):
+        return (f"{profile.display_name} {shown!r} is in {profile.description}, but talk "
+                f"serves only {served} of it: not checked")
+    if not profile.description:
+        return f"{profile.display_name} has no entity {shown!r}: talk knows only {served}"
+    return (f"{profile.display_name} has no entity {shown!r}: "
+            f"{profile.description} does not describe it")
 
 
 _EMULATED_API = {
@@ -158,14 +172,20 @@ _EMULATED_API = {
 }
 
 
+def emulation_kind(name: str) -> str:
+    """Which emulation serves a system: its own API style's, or the generic one."""
+    profile = profile_for(name)
+    if profile.generic:
+        return "generic JSON REST emulation (no dedicated profile)"
+    return _EMULATED_API.get(profile.style, f"{profile.style} emulator")
+
+
 def emulation_note(name: str) -> str:
     """What a system is checked against, for reports: its own API (and the description
     and version it was checked against), or the generic one."""
     profile = profile_for(name)
-    if profile.generic:
-        return "generic JSON REST emulation (no dedicated profile)"
-    note = _EMULATED_API.get(profile.style, f"{profile.style} emulator")
-    if not profile.description:
+    note = emulation_kind(name)
+    if profile.generic or not profile.description:
         return note
     assumed = f"; assumed where it is silent: {'; '.join(profile.assumed)}" \
         if profile.assumed else ""

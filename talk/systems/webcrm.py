@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 
 from talk.profiles.build import Conventions, describe, entity_profiles
 from talk.profiles.distilled import load
+from talk.profiles.silent import silent_parts
 from talk.systems.profile import ApiStyle, ChangeRead, EntityProfile, SystemProfile
-from talk.systems.registry import register
+from talk.systems.registry import ENTITY_ALIASES, register
 from talk.systems.timestamps import parse_iso_timestamp
 
 __all__ = [
@@ -78,7 +79,7 @@ WEBCRM = register(SystemProfile(
     entities=_ENTITIES,
     aliases=("Webcrm", "WebCRM"),
     description=describe(_DATA),
-    assumed=tuple(_DATA["assumed"]),
+    assumed=(*_DATA["assumed"], *silent_parts(_ENTITIES, ENTITY_ALIASES.get("webcrm", {}))),
 ))
 
 

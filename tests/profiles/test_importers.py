@@ -208,3 +208,39 @@ def test_an_unreadable_description_names_file_and_line(tmp_path: Path,
     other = _write(tmp_path, "other.json", '{"hello": 1}')
     with pytest.raises(DescriptionError, match=r"other\.json:1: neither OpenAPI"):
         import_description(other, "x")
+
+
+WIKIBASE_LIKE: dict[str, Any] = {
+    "openapi": "3.1.0", "info": {"title": "Wiki", "version": "1"},
+    "paths": {
+        "/items": {"post": {
+            "requestBody": {"content": {"application/json": {"schema": {"allOf": [
+                {"type": "object", "properties": {
+                    "item": {"$ref": "#/components/schemas/Item"}}},
+                {"type": "object", "properties": {"comment": {"type": "string"},
+                                                  "bot": {"type": "boolean"}}}]}}}},
+            "responses": {"201": {"description": "made"}}}},
+        "/items/{item_id}": {"get": {"responses": {"200": {"content": {"application/json": {
+            "schema": {"allOf": [{"$ref": "#/components/schemas/Item"}, {
+                "required": ["id", "type", "sitelinks"],
+                "properties": {"sitelinks": {"additionalProperties": {
+                    "required": ["title"]}}}}]}}}}}}},
+    },
+    "components": {"schemas": {"Item": {"type": "object", "properties": {
+        "id": {"type": "string", "readOnly": True, "pattern": "^Q[1-9]\\d*$"},
+        "type": {"type": "string", "const": "item", "readOnly": True},
+        "labels": {"type": "object"},
+        "sitelinks": {"type": "object", "additionalProperties": {"type": "object"}}}}}},
+}
+
+
+def test_a_record_beside_edit_metadata_its_answers_fields_keys_and_consts(
+        tmp_path: Path) -> None:
+    entity = import_description(_write(tmp_path, "wiki.json", json.dumps(WIKIBASE_LIKE)),
+                                "wiki")["entities"]["items"]
+    assert entity["create_key"] == "item"  # `comment` and `bot` are edit metadata
+    assert sorted(entity["properties"]) == ["id", "labels", "sitelinks", "type"]
+    assert entity["answer_required"] == ["id", "sitelinks", "type"]
+    assert entity["properties"]["sitelinks"]["type"] == "object"  # allOf adds, not replaces
+    assert entity["properties"]["type"]["enum"] == ["item"]
+    assert entity["properties"]["id"]["pattern"] == "^Q[1-9]\\d*$"
