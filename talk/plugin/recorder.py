@@ -65,7 +65,7 @@ class Recorder:
         if not out_dir.is_absolute():
             out_dir = config.invocation_params.dir / out_dir
         path = out_dir / "results.json"
-        records: list[dict[str, Any]] = [json.loads(data) for data in self.records.values()]
+        records = [_parsed_head(data) for data in self.records.values()]
         kept = 0
         previous: list[dict[str, Any]] = []
         statuses: dict[str, str] = {}
@@ -121,6 +121,17 @@ class Recorder:
         reporter = config.pluginmanager.get_plugin("terminalreporter")
         if self.written is not None and reporter is not None:
             reporter.write_line(f"talk: open {self.written / 'index.html'}")
+
+
+def _parsed_head(data: bytes) -> dict[str, Any]:
+    """A record parsed but for its evidence, which stays text until a page shows it."""
+    from talk.report.evidence import RawEvidence
+
+    record: dict[str, Any] = json.loads(data)
+    item = record["item"]
+    if isinstance(item.get("evidence"), dict):
+        item["evidence"] = RawEvidence.of(item["evidence"])
+    return record
 
 
 def _write_step_summary(results: Any, previous: dict[str, str] | None, index: Path) -> None:

@@ -319,7 +319,7 @@ def _evidence(evidence: Any) -> list[EvidenceEntry]:
     """Each top-level entry of the evidence, in the recorded order, values as JSON."""
     if not evidence:
         return []
-    if not isinstance(evidence, dict):
+    if not isinstance(evidence, Mapping):
         return [EvidenceEntry("evidence", pretty_json(evidence))]
     entries = []
     for key, value in evidence.items():

@@ -8,10 +8,13 @@ the document line by line and is identical under pytest-xdist (timings aside).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from talk.report.evidence import evidence_json
 
 __all__ = [
     "DocumentResult",
@@ -60,7 +63,7 @@ class Item:
     line: int | None
     status: str
     message: str = ""
-    evidence: dict[str, Any] = field(default_factory=dict)
+    evidence: Mapping[str, Any] = field(default_factory=dict)  # or RawEvidence: its text
     duration: float = 0.0
     nodeid: str = ""
     this_run: bool = True  # False: kept from an earlier report by a run over a subset
@@ -145,6 +148,13 @@ def _plain(value: Any) -> Any:
 
 def _layout(value: Any, depth: int) -> str:
     """JSON indented by two spaces per level down to the items, each item on one line."""
+    if depth >= _ITEM_DEPTH and isinstance(value, dict) and value:
+        # as json.dumps separates, with the evidence's kept text as it is
+        return "{" + ", ".join(
+            f"{json.dumps(key, ensure_ascii=False)}: "
+            + (evidence_json(entry) if key == "evidence" else
+               json.dumps(entry, ensure_ascii=False))
+            for key, entry in value.items()) + "}"
     if depth >= _ITEM_DEPTH or not isinstance(value, dict | list) or not value:
         return json.dumps(value, ensure_ascii=False)
     pad = "  " * (depth + 1)

@@ -32,3 +32,15 @@ def test_records_are_kept_as_text_not_parsed() -> None:
     for n, (nodeid, data) in enumerate(recorder.records.items()):
         assert isinstance(data, bytes), nodeid
         assert json.loads(data) == _record(n)
+
+
+def test_at_the_end_a_record_is_parsed_but_for_its_evidence() -> None:
+    from talk.plugin.recorder import _parsed_head
+    from talk.report.evidence import RawEvidence
+
+    record = _record(1)
+    head = _parsed_head(json.dumps(record, ensure_ascii=False).encode("utf-8"))
+    evidence = head["item"].pop("evidence")
+    assert isinstance(evidence, RawEvidence)
+    assert evidence == record["item"].pop("evidence")
+    assert head == record
