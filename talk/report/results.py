@@ -8,7 +8,7 @@ the document line by line and is identical under pytest-xdist (timings aside).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -130,7 +130,9 @@ class Results:
         falls back to its pure-Python one: seconds at corpus scale, in the xdist controller
         while the workers are done)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_layout(self.to_json(), 0) + "\n", encoding="utf-8")
+        with path.open("w", encoding="utf-8") as out:
+            out.writelines(_layout(self.to_json(), 0))
+            out.write("\n")
 
 
 _ITEM_DEPTH = 6  # results > documents > document > sections > section > items > item
@@ -146,24 +148,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _layout(value: Any, depth: int) -> str:
-    """JSON indented by two spaces per level down to the items, each item on one line."""
+def _layout(value: Any, depth: int) -> Iterator[str]:
+    """JSON indented by two spaces per level down to the items, each item on one line; in
+    pieces, so that the file is written as it is encoded rather than built whole first."""
     if depth >= _ITEM_DEPTH and isinstance(value, dict) and value:
         # as json.dumps separates, with the evidence's kept text as it is
-        return "{" + ", ".join(
+        yield "{" + ", ".join(
             f"{json.dumps(key, ensure_ascii=False)}: "
             + (evidence_json(entry) if key == "evidence" else
                json.dumps(entry, ensure_ascii=False))
             for key, entry in value.items()) + "}"
+        return
     if depth >= _ITEM_DEPTH or not isinstance(value, dict | list) or not value:
-        return json.dumps(value, ensure_ascii=False)
+        yield json.dumps(value, ensure_ascii=False)
+        return
     pad = "  " * (depth + 1)
-    if isinstance(value, dict):
-        inner = [f"{pad}{json.dumps(key, ensure_ascii=False)}: {_layout(entry, depth + 1)}"
-                 for key, entry in value.items()]
-        return "{\n" + ",\n".join(inner) + "\n" + "  " * depth + "}"
-    inner = [pad + _layout(entry, depth + 1) for entry in value]
-    return "[\n" + ",\n".join(inner) + "\n" + "  " * depth + "]"
+    is_dict = isinstance(value, dict)
+    entries = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+    yield "{\n" if is_dict else "[\n"
+    for n, (key, entry) in enumerate(entries):
+        yield ",\n" + pad if n else pad
+        if is_dict:
+            yield f"{json.dumps(key, ensure_ascii=False)}: "
+        yield from _layout(entry, depth + 1)
+    yield "\n" + "  " * depth + ("}" if is_dict else "]")
 
 
 def load_results(path: Path) -> Results:

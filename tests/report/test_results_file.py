@@ -32,3 +32,24 @@ def test_each_item_is_one_line_and_the_file_reads_back_unchanged(tmp_path: Path)
     assert json.loads(path.read_text(encoding="utf-8"))["totals"] == results.totals
     again = load_results(path)
     assert again == results
+
+
+def test_the_file_is_written_as_it_is_encoded_not_built_whole(tmp_path: Path) -> None:
+    """At corpus scale the whole text, built level by level, took several times its size."""
+    import tracemalloc
+
+    evidence = {"sent": [{"method": "POST", "body": {"note": "x" * 2000}}]}
+    items = [Item("property", f"row {n}", n, "passed", evidence=evidence,
+                  nodeid=f"f.feature::t[{n}]") for n in range(1000)]
+    results = Results("2026-12-07T00:00:00+00:00", [DocumentResult(
+        "a.rst", "A", "Keap", "WebCRM", sections=[SectionResult("S", 1, items)])]).finish()
+    path = tmp_path / "results.json"
+    tracemalloc.start()
+    try:
+        results.write(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    size = path.stat().st_size
+    assert size > 2_000_000
+    assert peak < size / 4, (peak, size)
