@@ -45,10 +45,16 @@ class Recorder:
         output = getattr(node, "workeroutput", None) or {}
         self.deselected.update(json.loads(output.get(_DESELECTED, "[]")))
 
+    @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Keep the record once: a worker sends it on with its report and keeps none, the
+        writing process takes it off the report, which the terminal keeps to the end."""
+        if hasattr(self.config, "workerinput"):
+            return
         data = getattr(report, RECORD_ATTRIBUTE, None)
         if data:
             self.records[report.nodeid] = data.encode("utf-8")
+            delattr(report, RECORD_ATTRIBUTE)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         config = self.config

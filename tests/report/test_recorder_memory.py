@@ -28,10 +28,20 @@ def test_records_are_kept_as_text_not_parsed() -> None:
         report = SimpleNamespace(nodeid=f"f.feature::t[{n}]")
         setattr(report, RECORD_ATTRIBUTE, json.dumps(_record(n), ensure_ascii=False))
         recorder.pytest_runtest_logreport(cast(pytest.TestReport, report))
+        assert not hasattr(report, RECORD_ATTRIBUTE)  # the terminal keeps the report
     assert len(recorder.records) == 3
     for n, (nodeid, data) in enumerate(recorder.records.items()):
         assert isinstance(data, bytes), nodeid
         assert json.loads(data) == _record(n)
+
+
+def test_a_worker_keeps_no_records_and_sends_them_on() -> None:
+    recorder = Recorder(cast(pytest.Config, SimpleNamespace(workerinput={})))
+    report = SimpleNamespace(nodeid="f.feature::t[0]")
+    setattr(report, RECORD_ATTRIBUTE, json.dumps(_record(0)))
+    recorder.pytest_runtest_logreport(cast(pytest.TestReport, report))
+    assert recorder.records == {}
+    assert getattr(report, RECORD_ATTRIBUTE) == json.dumps(_record(0))
 
 
 def test_at_the_end_a_record_is_parsed_but_for_its_evidence() -> None:
