@@ -21,6 +21,7 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from talk.profiles.distilled import Distilled
+from talk.profiles.writes import mark_write_shapes
 
 __all__ = ["FORMAT_OPENAPI", "distil_openapi", "openapi_version"]
 
@@ -215,6 +216,12 @@ def _property(raw: Any, schemas: _Schemas) -> dict[str, Any]:
     return out
 
 
+def _written(body: dict[str, Any], schemas: _Schemas) -> dict[str, dict[str, Any]]:
+    """A request body's properties, distilled as a read's are."""
+    return {str(name): _property(raw, schemas)
+            for name, raw in sorted((body.get("properties") or {}).items())}
+
+
 def _params(operation: dict[str, Any], shared: list[Any], schemas: _Schemas) -> set[str]:
     names = set()
     for parameter in [*shared, *(operation.get("parameters") or [])]:
@@ -302,6 +309,14 @@ def _entity(collection: str, paths: dict[str, Any], schemas: _Schemas) -> dict[s
     for source in (create_schema, record_schema):
         for name, raw in sorted((source.get("properties") or {}).items()):
             properties[str(name)] = _property(raw, schemas)
+    update_method = next((m.upper() for m in ("put", "patch") if m in record_methods), None)
+    update_schema = _unwrap_record(_body_schema(record_methods[update_method.lower()], schemas),
+                                   schemas)[0] if update_method else {}
+    read_properties = record_schema.get("properties") or {}
+    mark_write_shapes(properties, {str(n) for n in read_properties},
+                      _written(create_schema, schemas), _written(update_schema, schemas),
+                      {str(n): set(schemas.flat(raw).get("properties") or {})
+                       for n, raw in read_properties.items()})
     operations = []
     if listed is not None:
         operations.append("list")
@@ -311,7 +326,6 @@ def _entity(collection: str, paths: dict[str, Any], schemas: _Schemas) -> dict[s
                               ("delete", "delete")):
         if method in record_methods and operation not in operations:
             operations.append(operation)
-    update_method = next((m.upper() for m in ("put", "patch") if m in record_methods), None)
     declared_required = [str(r) for r in create_schema.get("required") or []]
     key = _key_field(record[1], properties, declared_required) if record else "id"
     if key in properties and "create" in operations:
