@@ -29,6 +29,9 @@ FORMAT_OPENAPI = "openapi"
 _BASE_URI = "urn:talk:description"
 _METHODS = ("get", "put", "post", "delete", "patch")
 _MAX_DEPTH = 12
+# Marks a request shape made of query parameters: text on the wire, so their declared
+# types say nothing about the JSON type a body takes.
+_QUERY = "x-talk-query"
 # Query parameters that show a paging style, tried in this order (case-insensitive).
 _PAGING = (
     ("from_count", {"from", "count"}),
@@ -119,7 +122,27 @@ def _body_schema(operation: dict[str, Any], schemas: _Schemas) -> dict[str, Any]
         for media, content in sorted((body.get("content") or {}).items()):
             if "json" in media and isinstance(content, dict) and "schema" in content:
                 return schemas.flat(content["schema"])
-    return {}
+        return {}
+    return _query_body(operation, schemas)
+
+
+def _query_body(operation: dict[str, Any], schemas: _Schemas) -> dict[str, Any]:
+    """A write without a body whose fields are query parameters (Trello's `POST /cards
+    ?idList=...&name=...`): those parameters are what it accepts, the required ones
+    required."""
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for parameter in operation.get("parameters") or []:
+        parameter = schemas.deref(parameter)
+        if not isinstance(parameter, dict) or parameter.get("in") not in ("query", "formData"):
+            continue
+        name = str(parameter.get("name", ""))
+        properties[name] = parameter.get("schema") or \
+            {k: v for k, v in parameter.items() if k in ("type", "format", "enum", "items")}
+        if parameter.get("required"):
+            required.append(name)
+    return {"type": "object", "properties": properties, "required": required, _QUERY: True} \
+        if properties else {}
 
 
 def _is_object(schema: dict[str, Any]) -> bool:
@@ -217,7 +240,10 @@ def _property(raw: Any, schemas: _Schemas) -> dict[str, Any]:
 
 
 def _written(body: dict[str, Any], schemas: _Schemas) -> dict[str, dict[str, Any]]:
-    """A request body's properties, distilled as a read's are."""
+    """A request body's properties, distilled as a read's are (none from query
+    parameters: see _QUERY)."""
+    if body.get(_QUERY):
+        return {}
     return {str(name): _property(raw, schemas)
             for name, raw in sorted((body.get("properties") or {}).items())}
 

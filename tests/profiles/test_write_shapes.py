@@ -157,3 +157,38 @@ def test_documents_writing_and_reading_asana_gids_sync_and_pass(tmp_path: Path) 
              for item in part["items"]]
     assert len(items) >= 12
     assert [i for i in items if i[2] != "passed"] == []
+
+
+QUERY_WRITES: dict[str, Any] = {
+    "openapi": "3.0.0", "info": {"title": "Boards", "version": "1"},
+    "paths": {
+        "/cards": {"post": {"parameters": [
+            {"name": "idList", "in": "query", "required": True, "schema": {"type": "string"}},
+            {"name": "pos", "in": "query", "schema": {"oneOf": [{"type": "string"},
+                                                                {"type": "number"}]}}],
+            "responses": {"200": _json("Card", data=False)}}},
+        "/cards/{id}": {"get": {"responses": {"200": _json("Card", data=False)}}},
+    },
+    "components": {"schemas": {"Card": {"type": "object", "properties": {
+        "id": {"type": "string"}, "idList": {"type": "string"}, "pos": {"type": "number"}}}}},
+}
+
+
+def test_a_write_taking_query_parameters_requires_the_required_ones(tmp_path: Path) -> None:
+    path = tmp_path / "boards.json"
+    path.write_text(json.dumps(QUERY_WRITES), encoding="utf-8")
+    card = import_description(path, "boards")["entities"]["cards"]
+    assert card["required"] == ["idList"]
+    # query parameters are text on the wire: their types do not retype a JSON body
+    assert card["properties"]["pos"] == {"type": "number"}
+
+
+def test_a_trello_card_created_without_its_list_is_refused_naming_it() -> None:
+    profile = profile_for("trello")
+    base = f"https://trello.emulated{profile.base_path}"
+    with serving(emulator_for(profile, base)):
+        refused = requests.post(f"{base}/cards", json={"name": "Call"}, headers=AUTH, timeout=5)
+        assert refused.status_code == 400 and "idList: is required" in refused.text
+        made = requests.post(f"{base}/cards", json={"name": "Call", "idList": "a" * 24,
+                                                   "pos": 3}, headers=AUTH, timeout=5)
+        assert made.status_code in (200, 201), made.text
