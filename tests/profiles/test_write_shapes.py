@@ -9,22 +9,19 @@ document's); the emulator answers reads in the read shape, and talk reads the gi
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import requests
 from corpus.small_documents import document, section
 
-from talk.cli import main
 from talk.emulator import emulator_for
 from talk.emulator.mock import serving
 from talk.profiles.importer import import_description
 from talk.systems.registry import profile_for
 
-REPO = Path(__file__).resolve().parents[2]
+from .checklist_run import run_checklist
+
 AUTH = {"Authorization": "Bearer token"}
 
 _COMPACT = {"type": "object", "properties": {"gid": {"type": "string", "readOnly": True},
@@ -132,29 +129,9 @@ SOURCE = section("Asana Goals", "Customcrm Objective", [
 
 
 def test_documents_writing_and_reading_asana_gids_sync_and_pass(tmp_path: Path) -> None:
-    folder = tmp_path / "dataflows"
-    folder.mkdir()
-    (folder / "customcrm-to-asana.rst").write_text(
-        document("Customcrm", "Asana", TARGET), encoding="utf-8")
-    (folder / "asana-to-customcrm.rst").write_text(
-        document("Asana", "Customcrm", SOURCE), encoding="utf-8")
-    cwd = Path.cwd()
-    try:
-        os.chdir(tmp_path)
-        assert main(["lint", "dataflows"]) == 0
-        assert main(["generate", "dataflows", "--out", "features"]) == 0
-    finally:
-        os.chdir(cwd)
-    (tmp_path / "pytest.ini").write_text("[pytest]\ntalk_features = features\n",
-                                         encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "features", "-c", "pytest.ini",
-                    "--rootdir", ".", "-p", "no:randomly", "-p", "no:cacheprovider"],
-                   cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)},
-                   capture_output=True, text=True, timeout=600, check=False)
-    results = json.loads((tmp_path / "reports" / "results.json").read_text(encoding="utf-8"))
-    items = [(doc["file"], item["text"], item["status"], item["message"])
-             for doc in results["documents"] for part in doc["sections"]
-             for item in part["items"]]
+    items = run_checklist(tmp_path, {
+        "customcrm-to-asana.rst": document("Customcrm", "Asana", TARGET),
+        "asana-to-customcrm.rst": document("Asana", "Customcrm", SOURCE)})
     assert len(items) >= 12
     assert [i for i in items if i[2] != "passed"] == []
 
