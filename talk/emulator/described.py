@@ -119,10 +119,10 @@ class DescribedEmulator(Emulator):
     # -- identity and stamps ----------------------------------------------------------------
 
     def new_record(self, entity: EntityProfile, record: Record) -> Record:
-        for name in self.read_only_fields(entity):
-            record.pop(name, None)
-        for name in entity.update_only:
-            record.pop(name, None)
+        """A stored record with its key and stamps. Read-only fields a seeded record holds
+        are kept (the server set them: Tripletex's `isCustomer`); a create through the API
+        has them dropped before (`_body`)."""
+        record.pop(entity.id_field, None)
         key = self.new_key(entity)
         stored = {entity.id_field: key, **record}
         self.touch(entity, stored)
@@ -141,6 +141,23 @@ class DescribedEmulator(Emulator):
         number = int(key) if key.isdigit() else 0
         spellings = (key, f"{number:024x}", f"Q{number}", f"P{number}", f"{number:09d}")
         return next((s for s in spellings if re.search(pattern, s)), key)
+
+    def edit(self, entity: str, record_id: object, changes: Record) -> Record:
+        """A change made in the system itself (its UI, its own logic) may change a field
+        its API marks read-only (Tripletex sets a customer's `isCustomer`): only the key
+        stays as it is."""
+        profile = self.entity(entity)
+        with self._lock:
+            stored = self.table(profile)[str(record_id)]
+            for name, value in copy.deepcopy(changes).items():
+                if name == profile.id_field:
+                    continue
+                if value is None and self.null_clears_field:
+                    stored.pop(name, None)
+                else:
+                    stored[name] = value
+            self.touch(profile, stored)
+            return copy.deepcopy(stored)
 
     def id_of(self, entity: EntityProfile, record: Record) -> str:
         return str(record[entity.id_field]).lower()
@@ -229,6 +246,8 @@ class DescribedEmulator(Emulator):
                 payload = self._body(request, entity, creating=True)
             except Refused as exc:
                 return self._refused(exc)
+            for name in entity.update_only:
+                payload.pop(name, None)
             stored = self.new_record(entity, payload)
             self.table(entity)[self.id_of(entity, stored)] = stored
             return HttpResponse(201, self._answer(entity, stored))

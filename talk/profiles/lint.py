@@ -14,7 +14,8 @@ from talk.dataflow.model import Dataflow, EntityRef, Finding, PropertyPath, Prop
 from talk.systems.profile import ApiStyle, EntityProfile, FieldType
 from talk.systems.registry import profile_for, resolve_entity
 
-__all__ = ["description_findings", "read_only_reason", "type_disagreement", "unknown_path"]
+__all__ = ["description_findings", "edit_blocked_reason", "read_only_reason", "type_disagreement",
+           "unknown_path"]
 
 # Declared API types each documented type fits.
 _FITS: dict[TypeKind, set[FieldType]] = {
@@ -75,6 +76,18 @@ def read_only_reason(entity: EntityProfile, path: str) -> str | None:
         return None
     return (f"{name} is read-only in {entity.system} {entity.name} "
             f"({entity.source.split(': ')[0]}): the API ignores a write of it")
+
+
+def edit_blocked_reason(entity: EntityProfile, path: str) -> str | None:
+    """Why an edit cannot reach this field of an existing record: the description marks it
+    read-only, or only a create takes it (Asana's task `projects`)."""
+    read_only = read_only_reason(entity, path)
+    name = path.split(".")[0]
+    if read_only is not None or name not in entity.create_only:
+        return read_only
+    return (f"{name} is create-only in {entity.system} {entity.name} "
+            f"({entity.source.split(': ')[0]}): the API ignores it on update, so an edit "
+            "cannot reach it")
 
 
 def description_findings(dataflow: Dataflow) -> list[Finding]:

@@ -1,0 +1,87 @@
+"""Documents an integrator writes with the field names the real APIs document, each once
+a false failure of talk's own: a failed item must mean the document or the API is wrong.
+
+- Keap `email_addresses.email`: Keap's hand-written profile declares `email_addresses` an
+  array by field type only; the create must send a list, not an object.
+- Tripletex `isCustomer` as a source field: the server sets it (read-only), so a seeded
+  record holds it and an edit made in Tripletex changes it; an edit made elsewhere cannot
+  reach it, which is `unsupported` with the reason, not a failure.
+- Asana task `projects` (create-only gids) and Freshteam `role_ids` (a list): one gid or
+  role written as a `"list"` comes back as that value, not as the list's JSON text; an edit
+  of a create-only field is `unsupported` with the reason.
+"""
+
+from __future__ import annotations
+
+import pytest
+from corpus.small_documents import document, section
+
+from talk.systems.profile import FieldType
+from talk.types.coerce import to_source
+
+from .checklist_run import Item, run_checklist
+
+DOCUMENTS = {
+    "customcrm-to-keap.rst": document("Customcrm", "Keap", section(
+        "Customcrm Person", "Keap Contacts", [
+            ("email", "email_addresses.email", '"string"'), ("first", "given_name", '"string"'),
+            ("phone", "phone_numbers.number", '"string"')],
+        merge=[("email", "email_addresses.email")])),
+    "tripletex-to-customcrm.rst": document("Tripletex", "Customcrm", section(
+        "Tripletex Customer", "Customcrm Company", [
+            ("isCustomer", "is_customer", '"boolean"'), ("name", "company_name", '"string"')],
+        type_label="Customcrm")),
+    "customcrm-to-asana.rst": document("Customcrm", "Asana", section(
+        "Customcrm Todo", "Asana Tasks", [
+            ("project_ref", "projects", '"list"'), ("title", "name", '"string"'),
+            ("ws", "workspace", '"string"')], type_label="Asana")),
+    "customcrm-to-freshteam.rst": document("Customcrm", "Freshteam", section(
+        "Customcrm Hire", "Freshteam Employees", [
+            ("email", "official_email", '"string"'), ("first", "first_name", '"string"'),
+            ("last", "last_name", '"string"'), ("role", "role_ids", '"list"')],
+        type_label="Freshteam")),
+}
+
+
+@pytest.fixture(scope="module")
+def items(tmp_path_factory: pytest.TempPathFactory) -> list[Item]:
+    return run_checklist(tmp_path_factory.mktemp("trial"), DOCUMENTS)
+
+
+def _of(items: list[Item], document_name: str) -> list[Item]:
+    return [i for i in items if i[0] == f"dataflows/{document_name}"]
+
+
+def _not_passed(items: list[Item], document_name: str) -> list[Item]:
+    return [i for i in _of(items, document_name) if i[2] != "passed"]
+
+
+def test_a_keap_contact_created_with_an_email_address_syncs(items: list[Item]) -> None:
+    assert len(_of(items, "customcrm-to-keap.rst")) >= 6
+    assert _not_passed(items, "customcrm-to-keap.rst") == []
+
+
+def test_a_read_only_tripletex_field_read_as_a_source_syncs(items: list[Item]) -> None:
+    row = [i for i in _of(items, "tripletex-to-customcrm.rst") if i[1].startswith("isCustomer")]
+    assert [i[2] for i in row] == ["passed"]
+    left = _not_passed(items, "tripletex-to-customcrm.rst")  # the edit made in Customcrm
+    assert [i[2] for i in left] == ["unsupported"]
+    assert "isCustomer is read-only in tripletex customer" in left[0][3]
+
+
+def test_an_edit_of_a_create_only_asana_field_is_unsupported_naming_it(
+        items: list[Item]) -> None:
+    left = _not_passed(items, "customcrm-to-asana.rst")
+    assert [i[2] for i in left] == ["unsupported"]
+    assert "projects is create-only in asana tasks" in left[0][3]
+    assert "an edit cannot reach it" in left[0][3]
+
+
+def test_one_value_written_as_a_list_comes_back_as_the_value(items: list[Item]) -> None:
+    assert _not_passed(items, "customcrm-to-freshteam.rst") == []
+    assert to_source(["r-7"], FieldType.STRING) == "r-7"
+    assert to_source(["a", "b"], FieldType.STRING) == '["a","b"]'
+
+
+def test_the_trial_ran_every_document(items: list[Item]) -> None:
+    assert {i[0] for i in items} == {f"dataflows/{name}" for name in DOCUMENTS}
