@@ -9,13 +9,18 @@ a false failure of talk's own: a failed item must mean the document or the API i
 - Asana task `projects` (create-only gids) and Freshteam `role_ids` (a list): one gid or
   role written as a `"list"` comes back as that value, not as the list's JSON text; an edit
   of a create-only field is `unsupported` with the reason.
+- Keap company `email_address.email`: a path into a field declared a string is a lint
+  warning on the row's line.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from corpus.small_documents import document, section
 
+from talk.dataflow.lint import lint_file
 from talk.systems.profile import FieldType
 from talk.types.coerce import to_source
 
@@ -85,3 +90,18 @@ def test_one_value_written_as_a_list_comes_back_as_the_value(items: list[Item]) 
 
 def test_the_trial_ran_every_document(items: list[Item]) -> None:
     assert {i[0] for i in items} == {f"dataflows/{name}" for name in DOCUMENTS}
+
+
+def test_a_path_into_a_plain_field_is_a_lint_warning_on_its_line(tmp_path: Path) -> None:
+    """Keap's company `email_address` is a string (its contacts' `email_addresses` is a
+    list of objects): `email_address.email` would be sent as an object and refused."""
+    path = tmp_path / "keap-to-customcrm.rst"
+    path.write_text(document("Keap", "Customcrm", section(
+        "Keap Companies", "Customcrm Company", [("company_name", "name", '"string"'),
+                                               ("email_address.email", "email", '"string"')],
+        type_label="Customcrm")), encoding="utf-8")
+    findings = [(f.line, f.message) for f in lint_file(path).findings if f.level == "warning"]
+    line = path.read_text(encoding="utf-8").splitlines().index("   * - email_address.email") + 1
+    assert findings == [(line, "source property 'email_address.email' names a field inside "
+                               "'email_address', which keap Companies declares string: a "
+                               "string has no fields")]
