@@ -167,6 +167,17 @@ def _cannot_update(talk_context: ScenarioContext, kind: RecordType) -> str | Non
     return None
 
 
+def _refusals(talk_context: ScenarioContext, kind: RecordType) -> list[str]:
+    """What the sync reported failed in the sections naming this record kind (an API that
+    refused the write, in its own words), so a differing value says why."""
+    found = []
+    for dataflow, section in talk_context.sections_with(kind):
+        for detail in talk_context.details(section, dataflow, "failure"):
+            found.append(f"the sync reported for {talk_context.shown(dataflow)} line "
+                         f"{section.line}: {detail.message}")
+    return list(dict.fromkeys(found))
+
+
 @bind("has_table")
 def record_has(talk_context: ScenarioContext, record: str,
                datatable: list[list[str]] | None = None) -> None:
@@ -207,7 +218,7 @@ def record_has(talk_context: ScenarioContext, record: str,
         if reason is not None:
             raise Unsupported(reason)
         raise AssertionError(f"{kind.phrase} {ref.id} read back differs:\n  "
-                             + "\n  ".join(wrong))
+                             + "\n  ".join([*wrong, *_refusals(talk_context, kind)]))
 
 
 @bind("has_equal")

@@ -10,7 +10,7 @@ a false failure of talk's own: a failed item must mean the document or the API i
   role written as a `"list"` comes back as that value, not as the list's JSON text; an edit
   of a create-only field is `unsupported` with the reason.
 - Keap company `email_address.email`: a path into a field declared a string is a lint
-  warning on the row's line.
+  warning on the row's line, and the edit Keap refuses says so in the failed item.
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ DOCUMENTS = {
             ("email", "official_email", '"string"'), ("first", "first_name", '"string"'),
             ("last", "last_name", '"string"'), ("role", "role_ids", '"list"')],
         type_label="Freshteam")),
+    "keap-to-customcrm.rst": document("Keap", "Customcrm", section(
+        "Keap Companies", "Customcrm Company", [("company_name", "name", '"string"'),
+                                               ("email_address.email", "email", '"string"')],
+        type_label="Customcrm")),
 }
 
 
@@ -96,12 +100,18 @@ def test_a_path_into_a_plain_field_is_a_lint_warning_on_its_line(tmp_path: Path)
     """Keap's company `email_address` is a string (its contacts' `email_addresses` is a
     list of objects): `email_address.email` would be sent as an object and refused."""
     path = tmp_path / "keap-to-customcrm.rst"
-    path.write_text(document("Keap", "Customcrm", section(
-        "Keap Companies", "Customcrm Company", [("company_name", "name", '"string"'),
-                                               ("email_address.email", "email", '"string"')],
-        type_label="Customcrm")), encoding="utf-8")
+    path.write_text(DOCUMENTS["keap-to-customcrm.rst"], encoding="utf-8")
     findings = [(f.line, f.message) for f in lint_file(path).findings if f.level == "warning"]
     line = path.read_text(encoding="utf-8").splitlines().index("   * - email_address.email") + 1
     assert findings == [(line, "source property 'email_address.email' names a field inside "
                                "'email_address', which keap Companies declares string: a "
                                "string has no fields")]
+
+
+def test_an_edit_the_api_refused_says_so_beside_the_values_read_back(
+        items: list[Item]) -> None:
+    left = _not_passed(items, "keap-to-customcrm.rst")
+    assert [i[2] for i in left] == ["failed"]  # the edit made in Customcrm, sent back
+    assert "read back differs" in left[0][3]
+    assert "the sync reported for dataflows/keap-to-customcrm.rst line " in left[0][3]
+    assert "answered 400: Invalid value for email_address: expected a string" in left[0][3]
