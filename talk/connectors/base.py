@@ -24,6 +24,7 @@ import urllib3
 
 from talk.connectors.deadline import DeadlineAdapter
 from talk.connectors.deadline import deadline as answer_by
+from talk.connectors.prepared import send
 from talk.systems.profile import EntityProfile, SystemProfile
 from talk.systems.timestamps import parse_iso_timestamp
 
@@ -341,11 +342,9 @@ class Connector(ABC):
         deadline = time.monotonic() + budget
         try:
             with answer_by(deadline):  # the status line and headers, dripped or not
-                response = self.session.request(
-                    method, url, params=params, json=json,
-                    headers={**self.auth_headers(), **(headers or {})},
-                    timeout=(min(budget, 10.0), budget), stream=True,
-                )
+                response = send(self.session, method, url, params=params, json=json,
+                                headers={**self.auth_headers(), **(headers or {})},
+                                timeout=(min(budget, 10.0), budget))
         except requests.ConnectionError:
             if time.monotonic() >= deadline:
                 raise _Overdue from None  # the watchdog hung up on a dripping server

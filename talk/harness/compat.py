@@ -10,11 +10,15 @@ made with pytest-bdd's public `scenario()` decorator. What is not public, and fe
   written from: a step that raised a skip or `pytest.fail` is not marked there, so the
   scenario would show as passed (`close_step_reports`);
 - the `parametrize` mark pytest-bdd puts on an outline, whose ids are rewritten to
-  `source-target` (pytest-bdd joins every example value into the id, hard strings included).
+  `source-target` (pytest-bdd joins every example value into the id, hard strings included);
+- `pytest_bdd.scenario.get_step_function`, which scans every fixture name of the session
+  for each step of each test: the same resolution, with the step definitions a module's
+  tests see gathered once per module (`remember_step_lookups`).
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 import types
 from collections.abc import Callable, Iterable, Iterator
@@ -26,8 +30,11 @@ from weakref import WeakKeyDictionary
 import pytest
 from _pytest.outcomes import Skipped as SkipException
 from pytest_bdd import scenario
+from pytest_bdd.compat import get_fixture_names, getfixturedefs
 from pytest_bdd.feature import get_feature
-from pytest_bdd.parser import Feature, ScenarioTemplate
+from pytest_bdd.parser import Feature, ScenarioTemplate, Step
+from pytest_bdd.scenario import iterparentnodeids
+from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 
 __all__ = [
     "EXAMPLE_PARAM",
@@ -36,6 +43,7 @@ __all__ = [
     "SkipException",
     "close_step_reports",
     "example_of",
+    "remember_step_lookups",
     "scenario_info",
 ]
 
@@ -186,3 +194,67 @@ def example_of(item: pytest.Item) -> dict[str, str]:
         return {}
     value = callspec.params.get(EXAMPLE_PARAM, {})
     return dict(value) if isinstance(value, dict) else {}
+
+
+class _StepDefinitions:
+    """The step definitions the tests of one module see, and which one each step text
+    resolves to."""
+
+    def __init__(self, request: pytest.FixtureRequest) -> None:
+        manager = request._fixturemanager
+        self.visible: list[tuple[Any, StepFunctionContext]] = []
+        for name in get_fixture_names(manager):
+            for fixturedef in getfixturedefs(manager, name, request.node) or []:
+                context = step_function_context_registry.get(fixturedef.func)
+                if context is not None:
+                    self.visible.append((fixturedef, context))
+        self.resolved: dict[tuple[str, str], StepFunctionContext | None] = {}
+
+    def resolve(self, step: Step) -> StepFunctionContext | None:
+        """As pytest-bdd resolves a step: of the definitions whose type and parser match,
+        the one closest to the test (pytest's fixture overriding: the deepest last)."""
+        key = (step.type, step.name)
+        if key not in self.resolved:
+            matching = [(fixturedef, context) for fixturedef, context in self.visible
+                        if context.type in (None, step.type)
+                        and context.parser.is_matching(step.name)]
+            matching.sort(key=lambda pair: list(iterparentnodeids(pair[0].baseid)))
+            self.resolved[key] = matching[-1][1] if matching else None
+        return self.resolved[key]
+
+
+_STEP_DEFINITIONS: WeakKeyDictionary[pytest.Collector, _StepDefinitions] = WeakKeyDictionary()
+
+
+def _remembered_step_function(request: pytest.FixtureRequest,
+                              step: Step) -> StepFunctionContext | None:
+    """pytest-bdd's step lookup, with the scan of the session's fixtures done once per test
+    module rather than once per step of every test.
+
+    Which step definitions a test sees depends on where it is (its module, conftest files,
+    plugins), not on the test: step definitions are fixtures of modules and plugins. pytest-bdd
+    asks pytest about every fixture name for every step; that scan was most of what a
+    checklist step cost pytest-bdd."""
+    parent = request.node.parent
+    if parent is None:
+        return _ORIGINAL_LOOKUP(request, step)
+    definitions = _STEP_DEFINITIONS.get(parent)
+    if definitions is None:
+        definitions = _STEP_DEFINITIONS[parent] = _StepDefinitions(request)
+    return definitions.resolve(step)
+
+
+# the module, not the `scenario` function pytest_bdd exports under the same name
+bdd_scenario: Any = importlib.import_module("pytest_bdd.scenario")
+_ORIGINAL_LOOKUP: Callable[[pytest.FixtureRequest, Step], StepFunctionContext | None] = \
+    bdd_scenario.get_step_function
+
+
+def remember_step_lookups(config: pytest.Config) -> None:
+    """Use the remembered step lookup for this session (pytest-bdd's again after it)."""
+    bdd_scenario.get_step_function = _remembered_step_function
+
+    def restore() -> None:
+        bdd_scenario.get_step_function = _ORIGINAL_LOOKUP
+
+    config.add_cleanup(restore)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from talk.dataflow.model import Dataflow, PropertyRow, Section
@@ -14,6 +15,27 @@ from talk.types.coerce import CoercionError, to_target
 from talk.types.values import MISSING, show
 
 __all__ = ["competition_note", "one_way_note"]
+
+_Rows = dict[int, list[RowPlace]]
+_Rule = Callable[[Sequence[Dataflow]], _Rows]
+_KEPT = 64  # document sets, as many as the harness keeps parsed documents
+_FOUND: OrderedDict[tuple[_Rule, tuple[int, ...]], tuple[tuple[Dataflow, ...], _Rows]] = \
+    OrderedDict()
+
+
+def _of_documents(rule: _Rule, dataflows: Sequence[Dataflow]) -> _Rows:
+    """The rows `rule` finds in these documents, worked out once per set of documents
+    rather than once per checklist item (every item of a document asks; the parsed documents
+    are shared and never change). The last few sets are kept, not every one a run saw."""
+    key = (rule, tuple(id(dataflow) for dataflow in dataflows))
+    found = _FOUND.get(key)
+    if found is not None and all(a is b for a, b in zip(found[0], dataflows, strict=True)):
+        _FOUND.move_to_end(key)
+        return found[1]
+    _FOUND[key] = (tuple(dataflows), rule(dataflows))
+    while len(_FOUND) > _KEPT:
+        _FOUND.popitem(last=False)
+    return _FOUND[key][1]
 
 
 def _carries(place: RowPlace, source: Mapping[str, Any], actual: object) -> bool:
@@ -33,7 +55,7 @@ def competition_note(dataflows: Sequence[Dataflow], row: PropertyRow,
     """"line 12 (a -> x) and line 14 (b -> x) write x from different sources; the sync kept
     the value of line 14" for a row that competes, else None. `source` is the source record
     the row's section read (None when unknown), `actual` the target's value read back."""
-    places = competing_rows(dataflows).get(id(row))
+    places = _of_documents(competing_rows, dataflows).get(id(row))
     if places is None:
         return None
     several = len({p.dataflow.path for p in places}) > 1
@@ -56,7 +78,7 @@ def one_way_note(dataflows: Sequence[Dataflow], section: Section, path: str) -> 
     """"line 14 (age -> agetext) is one-way: line 12 (age -> age) carries age back" when
     rows of `section` read the source field `path` into different target fields (the sync
     carries a target edit back through the first one only), else None."""
-    for places in returning_rows(dataflows).values():
+    for places in _of_documents(returning_rows, dataflows).values():
         if places[0].row.source.path != path or places[0].section is not section:
             continue
         several = len({p.dataflow.path for p in places}) > 1

@@ -113,6 +113,8 @@ class ScenarioContext:
         self.sent: list[Sent] = []
         self.evidence: dict[str, Any] = {"seeded": [], "sent": [], "read_back": [],
                                          "checks": []}
+        self._slots: dict[EntityRef, tuple[str, str]] = {}
+        self._shown: dict[str, str] = {}
 
     # -- documents and systems ------------------------------------------------------------
 
@@ -215,13 +217,19 @@ class ScenarioContext:
 
     def shown(self, dataflow: Dataflow) -> str:
         """A document as a tester finds it: relative to the rootdir where possible."""
-        path = Path(dataflow.path).resolve()
+        shown = self._shown.get(str(dataflow.path))
+        if shown is None:
+            shown = self._shown[str(dataflow.path)] = self._relative(dataflow.path)
+        return shown
+
+    def _relative(self, written: str | Path) -> str:
+        path = Path(written).resolve()
         for anchor in self.anchors:
             try:
                 return path.relative_to(anchor.resolve()).as_posix()
             except ValueError:
                 continue
-        return str(dataflow.path)
+        return str(written)
 
     def emulator(self, system: str) -> Emulator:
         return self.systems.emulators[system]
@@ -310,22 +318,23 @@ class ScenarioContext:
             return dataclasses.replace(target, phrase=PAIRED + target.phrase, paired=True)
         return target
 
+    def _slot(self, ref: EntityRef) -> tuple[str, str]:
+        """(system key, entity name) of a document's reference, resolved once per scenario
+        (the checks of one item ask for the same few sections many times)."""
+        slot = self._slots.get(ref)
+        if slot is None:
+            slot = (ref.system_key, resolve_entity(profile_for(ref.system), ref.entity).name)
+            self._slots[ref] = slot
+        return slot
+
     def sections_with(self, kind: RecordType) -> list[tuple[Dataflow, Section]]:
         """Sections that name this record kind as source or target, the item's own first."""
-        found = []
-        for dataflow, section in self._sections():
-            for ref in (section.source, section.target):
-                entity = resolve_entity(profile_for(ref.system), ref.entity)
-                if (ref.system_key, entity.name) == kind.slot:
-                    found.append((dataflow, section))
-                    break
-        return found
+        return [(dataflow, section) for dataflow, section in self._sections()
+                if kind.slot in (self._slot(section.source), self._slot(section.target))]
 
     def section_between(self, a: RecordType, b: RecordType) -> tuple[Dataflow, Section] | None:
         for dataflow, section in self.sections_with(a):
-            ends = {(r.system_key, resolve_entity(profile_for(r.system), r.entity).name)
-                    for r in (section.source, section.target)}
-            if b.slot in ends:
+            if b.slot in (self._slot(section.source), self._slot(section.target)):
                 return dataflow, section
         return None
 

@@ -68,6 +68,9 @@ def pytest_configure(config: pytest.Config) -> None:
     for name in MODULES:  # the step library ships in the package: no conftest.py needed
         config.pluginmanager.import_plugin(f"talk.steps.{name}")
     config.pluginmanager.import_plugin("talk.plugin.fixtures")
+    from talk.harness.compat import remember_step_lookups
+
+    remember_step_lookups(config)
     checklist = Checklist(config)
     config.pluginmanager.register(checklist, "talk-checklist")
     from talk.harness.failures import ChecklistFailures

@@ -14,6 +14,7 @@ import fcntl
 import json
 import os
 import sqlite3
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -387,6 +388,29 @@ def _prepare(path: Path) -> None:
     os.replace(building, path)
 
 
+def _build_schema(db: sqlite3.Connection) -> None:
+    """The tables, in a new store or added to an older one."""
+    db.executescript(_SCHEMA)
+    columns = {row[1] for row in db.execute("PRAGMA table_info(intents)")}
+    if "evidence" not in columns:  # a store written before intents carried evidence
+        db.execute("ALTER TABLE intents ADD COLUMN evidence INTEGER")
+
+
+_EMPTY_STORE: list[sqlite3.Connection] = []  # built on first use
+_EMPTY_STORE_LOCK = threading.Lock()
+
+
+def _copy_empty_store(target: sqlite3.Connection) -> None:
+    """Fill a new in-memory database with the schema, copied from one built once: every
+    checklist scenario opens a store of its own, and building the schema was most of that."""
+    with _EMPTY_STORE_LOCK:
+        if not _EMPTY_STORE:
+            empty = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            _build_schema(empty)
+            _EMPTY_STORE.append(empty)
+        _EMPTY_STORE[0].backup(target)
+
+
 class SqliteLinkStore(LinkStore):
     """The link store in one SQLite file (WAL), `.talk/state.db` by default."""
 
@@ -398,16 +422,17 @@ class SqliteLinkStore(LinkStore):
             raise StateError.of(self.path, exc) from None
 
     def _open(self) -> None:
-        if self.path != ":memory:":
+        in_memory = self.path == ":memory:"
+        if not in_memory:
             _prepare(Path(self.path))
         self._db = sqlite3.connect(self.path, isolation_level=None)
-        if self.path != ":memory:":
+        if in_memory:  # a copy of an empty store: a fraction of building the schema again
+            _copy_empty_store(self._db)
+        else:
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(intents)")}
-        if "evidence" not in columns:  # a store written before intents carried evidence
-            self._db.execute("ALTER TABLE intents ADD COLUMN evidence INTEGER")
+        if not in_memory:
+            _build_schema(self._db)
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS run_marks (kind TEXT NOT NULL, "
                          "key TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
         self._depth = 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,3 +81,34 @@ def test_retries_are_remembered_once(tmp_path: Path) -> None:
     assert store.retries() == [A1]
     store.remove_retry(A1)
     assert store.retries() == []
+
+
+def test_an_in_memory_store_is_a_copy_of_an_empty_one(monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    """Every checklist scenario opens an in-memory store: it gets the schema a file store
+    has without running the schema's statements again."""
+    from talk.sync import store as store_module
+
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        db = connect(*args, **kwargs)
+        db.set_trace_callback(statements.append)
+        return db
+
+    SqliteLinkStore(":memory:").close()  # the empty store, built once per process
+    monkeypatch.setattr(store_module.sqlite3, "connect", traced)
+    stores = [SqliteLinkStore(":memory:") for _ in range(3)]
+    assert not [s for s in statements if "CREATE TABLE" in s.upper()]
+    on_file = SqliteLinkStore(tmp_path / "state.db")
+    schema = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+    for store in stores:
+        assert store._db.execute(schema).fetchall() == on_file._db.execute(schema).fetchall()
+    first, second = stores[0], stores[1]
+    with first.transaction():
+        first.link(Ref("keap", "Contacts", "1"), Ref("webcrm", "Persons", "7"), "s")
+    assert first.counterpart(Ref("keap", "Contacts", "1"), ("webcrm", "Persons")) == "7"
+    assert second.counterpart(Ref("keap", "Contacts", "1"), ("webcrm", "Persons")) is None
+    for store in (*stores, on_file):
+        store.close()
