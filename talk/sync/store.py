@@ -407,6 +407,9 @@ def _copy_empty_store(target: sqlite3.Connection) -> None:
         if not _EMPTY_STORE:
             empty = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             _build_schema(empty)
+            # a store that starts empty holds nothing keyed by line numbers: without this
+            # mark every scenario's first sync rewrote each section's (empty) rows
+            empty.execute("INSERT INTO meta (key, value) VALUES ('section_keys', 'mapping')")
             _EMPTY_STORE.append(empty)
         _EMPTY_STORE[0].backup(target)
 

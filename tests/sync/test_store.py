@@ -112,3 +112,15 @@ def test_an_in_memory_store_is_a_copy_of_an_empty_one(monkeypatch: pytest.Monkey
     assert second.counterpart(Ref("keap", "Contacts", "1"), ("webcrm", "Persons")) is None
     for store in (*stores, on_file):
         store.close()
+
+
+def test_a_new_in_memory_store_has_nothing_keyed_by_line_to_rewrite() -> None:
+    """A store that starts empty holds no state of a version that keyed sections by line
+    numbers: the first sync of each checklist scenario skips that rewrite."""
+    store = SqliteLinkStore(":memory:")
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)
+    store.rekey_sections({f"doc.rst:{line}": (f"doc.rst#section{line}", {str(line): "name"})
+                          for line in range(10, 20)})
+    store.close()
+    assert len(statements) == 1  # the one look that finds nothing to do
