@@ -128,12 +128,12 @@ def _run_size(corpus: CorpusSet, parallel: bool, say: Callable[[str], None]) -> 
                        str(bare_folder / "pytest.ini"), str(bare_folder)], bare_folder,
                       timeline=True)
     runs = SizeRuns(corpus, serial, bare)
-    say(f"  {corpus.documents} documents: {serial.items} items serial {serial.seconds:.1f}s "
-        f"({serial.phases.shown()}), bare {bare.seconds:.1f}s")
+    say(f"  {corpus.documents} documents: {serial.items} items serial {serial.cost()} "
+        f"({serial.phases.shown()}), bare {bare.cost()}")
     if parallel:
         runs.parallel = run_pytest(["-n", "2", "features/", "--talk-report",
                                     str(folder / "reports-n2")], folder, timeline=True)
-        say(f"  -n 2: {runs.parallel.seconds:.1f}s ({runs.parallel.phases.shown()})")
+        say(f"  -n 2: {runs.parallel.cost()} ({runs.parallel.phases.shown()})")
     return runs
 
 
@@ -156,15 +156,15 @@ def _figures(runs: list[SizeRuns], skipped: list[str]) -> list[Figure]:
     figures = [Figure(
         "corpus_item_vs_bare", _item_vs_bare(large), _TARGETS["corpus_item_vs_bare"], "ratio",
         note=f"{large.corpus.documents} documents, {serial.items} items serial in "
-             f"{serial.seconds:.1f}s ({serial.phases.shown()}) vs {bare.items} bare scenarios "
-             f"in {bare.seconds:.1f}s; by size: {by_size}{failures}{left_out}",
+             f"{serial.cost()} ({serial.phases.shown()}) vs {bare.items} bare scenarios "
+             f"in {bare.cost()}; by size: {by_size}{failures}{left_out}",
         invalid=not bare.usable)]
     parallel = large.parallel
     if parallel is not None and parallel.usable:
         figures.append(Figure(
             "corpus_parallel_speedup", serial.seconds / parallel.seconds,
             _TARGETS["corpus_parallel_speedup"], "ratio", higher_is_better=True,
-            note=f"serial {serial.seconds:.1f}s, -n 2 {parallel.seconds:.1f}s "
+            note=f"serial {serial.cost()}, -n 2 {parallel.cost()} "
                  f"({parallel.phases.shown()})",
             invalid=parallel.items != serial.items))
     else:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -47,10 +48,17 @@ class HarnessRun:
     output: str
     phases: Phases = field(default_factory=Phases)
     memory: tuple[int, int] | None = None  # with a timeline: RSS configured, peak (bytes)
+    cpu: float = 0.0  # CPU seconds of the process and its xdist workers (user + system)
+    load: float = 0.0  # the machine's 1-minute load average when the run started
 
     @property
     def usable(self) -> bool:
         return self.returncode in (0, 1) and self.items > 0
+
+    def cost(self) -> str:
+        """Wall and CPU seconds with the load average: on a shared machine a run with
+        two workers gains only what CPU the others leave, which the CPU seconds show."""
+        return f"{self.seconds:.1f}s, CPU {self.cpu:.1f}s, load {self.load:.1f}"
 
 
 def run_pytest(args: list[str], cwd: Path, *, timeline: bool = False) -> HarnessRun:
@@ -65,12 +73,15 @@ def run_pytest(args: list[str], cwd: Path, *, timeline: bool = False) -> Harness
                 filter(None, [str(Path(__file__).resolve().parents[1]),
                               env.get("PYTHONPATH")]))
             args = ["-p", "bench.timeline", *args]
+        load = os.getloadavg()[0]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started_at = time.time()
         started = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p",
                                "no:cacheprovider", *args], cwd=cwd, capture_output=True,
                               text=True, check=False, env=env)
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         recorded = read_events(events)
         run_phases = phases(recorded, started_at, started_at + seconds)
     # pytest's summary line; the talk plugin's lines (`talk: open ...`) may follow it
@@ -80,8 +91,10 @@ def run_pytest(args: list[str], cwd: Path, *, timeline: bool = False) -> Harness
     for number, kind in _SUMMARY.findall(tail[0]):
         counts[kind.rstrip("s") if kind.startswith("error") else kind] = int(number)
     failed = counts.get("failed", 0) + counts.get("error", 0)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return HarnessRun(seconds, sum(counts.values()), failed, done.returncode,
-                      (done.stdout + done.stderr)[-2000:], run_phases, memory(recorded))
+                      (done.stdout + done.stderr)[-2000:], run_phases, memory(recorded), cpu,
+                      load)
 
 
 def steps_per_scenario(features: Path) -> int:
@@ -185,9 +198,8 @@ def harness_figures(root: Path, repetitions: int = 2,
                     why = f"`pytest features/` did not run ({_failed(serial[0])})"
                     return [_not_run("harness_overhead", 3.0, "ratio", why),
                             _not_run("parallel_speedup", 1.4, "ratio", why, higher=True)]
-            say(f"  repetition {number + 1} of {repetitions}: serial "
-                f"{serial[-1].seconds:.1f}s, bare {bare[-1].seconds:.1f}s, -n 2 "
-                f"{parallel[-1].seconds:.1f}s")
+            say(f"  repetition {number + 1} of {repetitions}: serial {serial[-1].cost()}, "
+                f"bare {bare[-1].cost()}, -n 2 {parallel[-1].cost()}")
     failed = max(run.failed for run in serial)
     failures = f"; {failed} checklist items failed" if failed else ""
     items = serial[0].items
@@ -214,7 +226,11 @@ def harness_figures(root: Path, repetitions: int = 2,
             note=f"median of {repetitions}: serial "
                  f"{statistics.median(r.seconds for r in serial):.1f}s, -n 2 "
                  f"{statistics.median(r.seconds for r in parallel):.1f}s ("
-                 f"{_median_phases(parallel)}){failures}",
+                 f"{_median_phases(parallel)}); CPU serial "
+                 f"{statistics.median(r.cpu for r in serial):.1f}s, -n 2 "
+                 f"{statistics.median(r.cpu for r in parallel):.1f}s; load average "
+                 f"{min(r.load for r in serial + parallel):.1f}-"
+                 f"{max(r.load for r in serial + parallel):.1f}{failures}",
             invalid=failed > 0 or any(run.failed for run in parallel)))
     else:
         broken = next(run for run in parallel if not run.usable)

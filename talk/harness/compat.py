@@ -5,7 +5,9 @@ a pytest Module here whose module object is built in memory: one test function p
 made with pytest-bdd's public `scenario()` decorator. What is not public, and fenced here:
 
 - `pytest.Module._getobj`, overridden so no Python file is imported;
-- `pytest_bdd.feature.get_feature` and the parsed `Feature`/`ScenarioTemplate` objects;
+- `pytest_bdd.feature.get_feature` and the parsed `Feature`/`ScenarioTemplate` objects
+  (also read by the tester guardrails, through `written_scenarios`, so that a feature is
+  parsed once);
 - `pytest_bdd.reporting.scenario_reports_registry`, whose step reports Cucumber JSON is
   written from: a step that raised a skip or `pytest.fail` is not marked there, so the
   scenario would show as passed (`close_step_reports`);
@@ -48,6 +50,7 @@ __all__ = [
     "example_of",
     "remember_step_lookups",
     "scenario_info",
+    "written_scenarios",
 ]
 
 EXAMPLE_PARAM = "_pytest_bdd_example"
@@ -68,6 +71,31 @@ class ScenarioInfo:
     tags: frozenset[str]
     rule_name: str | None
     background: tuple[str, ...]  # the feature's (and rule's) background step texts
+
+
+@dataclass(frozen=True)
+class WrittenScenario:
+    """A scenario as written in its feature file, for the guardrails."""
+
+    line: int
+    tags: frozenset[str]  # its own, its rule's and its feature's
+    has_then: bool  # one of its own steps (not the background's) is a Then
+    background_lines: tuple[int, ...]  # the Background keywords it runs after
+
+
+def written_scenarios(feature: Feature) -> list[WrittenScenario]:
+    """The scenarios pytest-bdd parsed from a feature file, as the guardrails read them."""
+    found = []
+    for template in feature.scenarios.values():
+        backgrounds = [feature.background,
+                       template.rule.background if template.rule is not None else None]
+        own = template.steps[len(template.all_background_steps):]
+        found.append(WrittenScenario(
+            line=template.line_number, tags=frozenset(_tags(template)),
+            # pytest-bdd types an And after a Then as a then step: a Then is written before
+            has_then=any(step.type == "then" for step in own),
+            background_lines=tuple(b.line_number for b in backgrounds if b is not None)))
+    return found
 
 
 def _function_names(names: Iterable[str]) -> Iterator[str]:

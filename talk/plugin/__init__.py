@@ -11,11 +11,17 @@ nothing: a plain pytest-bdd project runs as if talk were not installed. Opted in
 - maps the outcomes steps raise (unsupported, manual, not applicable) to skipped tests with
   the reason, and records one result per checklist item (`talk.plugin.checklist`);
 - at the end of the session writes `results.json` and the HTML report to `reports/` or
-  `--talk-report DIR` (`talk.plugin.recorder`).
+  `--talk-report DIR` (`talk.plugin.recorder`);
+- at the process's exit, freezes what the run built (`gc.freeze`): pytest keeps every
+  item and report until the end, and the garbage collections of the interpreter's
+  shutdown took seconds at corpus scale (in each xdist worker too, which the controller
+  waits for).
 """
 
 from __future__ import annotations
 
+import atexit
+import gc
 from pathlib import Path
 
 import pytest
@@ -77,3 +83,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
     config.pluginmanager.register(ChecklistFailures(checklist.short_text), "talk-failures")
     config.pluginmanager.register(Recorder(config), "talk-recorder")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The run is over: what it built is freed as the process exits, without the garbage
+    collector tracing all of it first (nothing a run writes waits on that collector). At
+    the exit, not now: a run inside a longer-lived process (pytester) must not freeze it."""
+    if active(config):
+        atexit.unregister(gc.freeze)  # once per process, however many runs it held
+        atexit.register(gc.freeze)

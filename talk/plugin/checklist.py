@@ -72,7 +72,7 @@ class Checklist:
         written = scenario_info_of(item)
         if written is not None:
             shown = _scenario_location(item)[0]
-            problem = feature_problems(written.feature_file, shown).get(written.line)
+            problem = feature_problems(feature, shown).get(written.line)
             if problem:
                 pytest.fail(problem, pytrace=False)
         if item.get_closest_marker("manual") is None:

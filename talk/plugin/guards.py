@@ -9,7 +9,7 @@ import difflib
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from talk.harness.vocabulary import VOCABULARY
 
@@ -20,54 +20,37 @@ _LOWER = re.compile(r"^\s*(given|when|then|and|but)\s+(?P<text>\S.*)$")
 
 
 @lru_cache(maxsize=256)
-def feature_problems(path: Path, shown: str) -> dict[int, str]:
-    """Per scenario line, what is wrong with that scenario ({} when nothing or unparsable:
-    pytest-bdd reports a feature it cannot parse itself)."""
-    from gherkin.parser import Parser
-    from gherkin.token_scanner import TokenScanner
+def feature_problems(feature: Any, shown: str) -> dict[int, str]:
+    """Per scenario line, what is wrong with that scenario ({} when nothing), from the
+    feature pytest-bdd parsed (`pytest_bdd.parser.Feature`): parsing each feature file a
+    second time here cost as much as collecting it."""
+    from talk.harness.compat import written_scenarios
 
     try:
-        text = path.read_text(encoding="utf-8")
-        document = cast(dict[str, Any], Parser().parse(TokenScanner(text)))
-    except Exception:  # a parse error: pytest-bdd reports it with its own message
+        lines = Path(feature.filename).read_text(encoding="utf-8").splitlines()
+    except OSError:
         return {}
-    lines = text.splitlines()
-    feature = document.get("feature") or {}
+    backgrounds: dict[int, list[str]] = {}
     problems: dict[int, str] = {}
-    _walk(feature.get("children", []), set(_tags(feature)), [], lines, shown, problems)
+    for scenario in written_scenarios(feature):
+        found = []
+        for line in scenario.background_lines:
+            if line not in backgrounds:
+                backgrounds[line] = _lower_case_steps(line, lines, shown)
+            found += backgrounds[line]
+        found += _lower_case_steps(scenario.line, lines, shown)
+        if not scenario.has_then and "manual" not in scenario.tags:
+            found.append(f"{shown} line {scenario.line}: the scenario has no Then step, so "
+                         "it would pass without checking anything")
+        if found:
+            problems[scenario.line] = "; ".join(found)
     return problems
 
 
-def _tags(node: dict[str, Any]) -> list[str]:
-    return [tag["name"].lstrip("@") for tag in node.get("tags", [])]
-
-
-def _walk(children: list[dict[str, Any]], tags: set[str], inherited: list[str],
-          lines: list[str], shown: str, problems: dict[int, str]) -> None:
-    background = list(inherited)
-    for child in children:
-        if "background" in child:
-            background += _lower_case_steps(child["background"], lines, shown)
-        elif "rule" in child:
-            rule = child["rule"]
-            _walk(rule.get("children", []), tags | set(_tags(rule)), background, lines,
-                  shown, problems)
-        elif "scenario" in child:
-            scenario = child["scenario"]
-            line = scenario["location"]["line"]
-            found = background + _lower_case_steps(scenario, lines, shown)
-            outcome = any(step.get("keywordType") == "Outcome" for step in scenario["steps"])
-            if not outcome and "manual" not in tags | set(_tags(scenario)):
-                found.append(f"{shown} line {line}: the scenario has no Then step, so it "
-                             "would pass without checking anything")
-            if found:
-                problems[line] = "; ".join(found)
-
-
-def _lower_case_steps(node: dict[str, Any], lines: list[str], shown: str) -> list[str]:
-    """Description lines that are steps but for their lower-case keyword."""
+def _lower_case_steps(start: int, lines: list[str], shown: str) -> list[str]:
+    """Description lines after the keyword on line `start` that are steps but for their
+    lower-case keyword."""
     found = []
-    start = node["location"]["line"]
     for offset, line in enumerate(lines[start:start + 200], start + 1):
         if line.strip() and line.strip().split()[0] in _KEYWORDS:
             break  # the first real step: descriptions come before it

@@ -245,9 +245,12 @@ def build_index_page(results: Results, file_names: list[str],
         names = anchors(document)
         for section in document.sections:
             for item in section.items:
+                failed = item.status == Status.FAILED
+                if not failed and not item.change:
+                    continue  # the index lists only these: no view (evidence) for the rest
                 link = ItemLink(file_name, document.title or document.file, section.title,
                                 _item_view(item, names[id(item)], ""))
-                if item.status == Status.FAILED:
+                if failed:
                     failures.append(link)
                 if item.change:
                     changed.append(link)
@@ -330,16 +333,34 @@ def _evidence(evidence: Any) -> list[EvidenceEntry]:
 
 def pretty_json(value: Any, indent: int = 0, width: int = 88) -> str:
     """JSON that keeps small objects on one line and breaks big ones, for reading evidence."""
-    flat = json.dumps(value, ensure_ascii=False, default=str)
-    if len(flat) + indent <= width or not isinstance(value, dict | list) or not value:
-        return flat
-    pad = " " * (indent + 2)
+    return _pretty(value, indent, width)[0]
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+
+def _pretty(value: Any, indent: int, width: int) -> tuple[str, str]:
+    """(as shown, on one line): each value is encoded once, its one-line form made from
+    its children's (encoding it whole again at every level was most of the HTML's time)."""
+    if not isinstance(value, dict | list) or not value:
+        flat = _ENCODE(value)
+        return flat, flat
     if isinstance(value, dict):
-        inner = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: "
-                 f"{pretty_json(v, indent + 2, width).lstrip()}" for k, v in value.items()]
-        return "{\n" + ",\n".join(inner) + "\n" + " " * indent + "}"
-    inner = [pad + pretty_json(v, indent + 2, width).lstrip() for v in value]
-    return "[\n" + ",\n".join(inner) + "\n" + " " * indent + "]"
+        heads = [f"{_ENCODE(str(key))}: " for key in value]
+        children = [_pretty(entry, indent + 2, width) for entry in value.values()]
+        opening, closing = "{", "}"
+    else:
+        heads = [""] * len(value)
+        children = [_pretty(entry, indent + 2, width) for entry in value]
+        opening, closing = "[", "]"
+    flat = opening + ", ".join(head + one for head, (_, one) in zip(heads, children,
+                                                                     strict=True)) + closing
+    if len(flat) + indent <= width:
+        return flat, flat
+    pad = " " * (indent + 2)
+    inner = [f"{pad}{head}{shown.lstrip()}" for head, (shown, _) in zip(heads, children,
+                                                                       strict=True)]
+    return opening + "\n" + ",\n".join(inner) + "\n" + " " * indent + closing, flat
 
 
 # --- a section without the document: the items alone ---------------------------------

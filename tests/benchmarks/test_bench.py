@@ -82,6 +82,9 @@ def test_the_bare_feature_runs_its_scenarios(tmp_path: Path) -> None:
     run = run_pytest(["-p", "no:talk", "-p", "no:xdist", "--rootdir", str(tmp_path),
                       "-c", str(tmp_path / "pytest.ini"), str(tmp_path)], tmp_path)
     assert run.usable and run.items == 4 and run.failed == 0, run.output
+    # the CPU the process used, and how loaded the machine was, go with its wall time
+    assert run.cpu > 0 and run.load >= 0
+    assert f"CPU {run.cpu:.1f}s" in run.cost() and f"load {run.load:.1f}" in run.cost()
 
 
 def test_the_memory_probe_syncs_with_emulators_in_a_child_process() -> None:

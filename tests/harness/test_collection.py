@@ -74,3 +74,29 @@ def test_a_documents_checklist_is_derived_once_not_once_per_item(
     outcomes = result.parseoutcomes()
     assert outcomes.get("passed", 0) + outcomes.get("skipped", 0) >= 4
     assert derived == ["keap-to-webcrm"]
+
+
+def test_each_feature_file_is_parsed_once_the_guardrails_reading_pytest_bdds_parse(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gherkin.parser import Parser
+
+    parsed: list[int] = []
+    original = Parser.parse
+
+    def counting(self: Parser, *args: object, **kwargs: object) -> object:
+        parsed.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Parser, "parse", counting)
+    pytester.makefile(".feature", lower="""\
+Feature: guarded
+  Scenario: no outcome
+    given a Keap Companies
+    When the dataflows are synchronized
+""")
+    pytester.makefile(".feature", fine="Feature: fine\n  Scenario: fine\n    Then nothing\n")
+    result = pytester.runpytest("-p", "no:randomly", "--talk", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2)  # the guardrails still fire (both mistakes named)
+    result.stdout.fnmatch_lines(["*line 3: `given a Keap Companies` is read as description*"
+                                 "line 2: the scenario has no Then step*"])
+    assert len(parsed) == 2, "a feature file was parsed again after collection"

@@ -24,6 +24,7 @@ from talk.report.pages import (
     SentenceBlock,
     TableBlock,
     build_document_page,
+    build_index_page,
     find_dataflow,
     page_names,
     pretty_json,
@@ -155,3 +156,39 @@ def test_pretty_json_folds_only_what_is_long() -> None:
     assert lines[0] == "{" and lines[1] == '  "sent": [' and lines[-1] == "}"
     assert pretty_json(long).replace("\n", "").replace(" ", "") == str(long).replace(
         "'", '"').replace(" ", "")
+
+
+class _Counted:
+    """A value whose every encoding as JSON (`default=str`) is counted."""
+
+    def __init__(self) -> None:
+        self.encoded = 0
+
+    def __str__(self) -> str:
+        self.encoded += 1
+        return "value"
+
+
+def test_the_index_shows_evidence_of_failed_and_changed_items_only() -> None:
+    quiet, failed, changed = _Counted(), _Counted(), _Counted()
+    items = [Item("property", "a", 1, "passed", evidence={"v": quiet}),
+             Item("property", "b", 2, "failed", evidence={"v": failed}),
+             Item("property", "c", 3, "passed", evidence={"v": changed}, change="fixed")]
+    document = DocumentResult("a.rst", "A", "Keap", "WebCRM",
+                              sections=[SectionResult("S", 1, items)])
+    page = build_index_page(Results("now", [document]).finish(), ["a.html"], None)
+    assert [link.view.item.text for link in page.failures] == ["b"]
+    assert [link.view.item.text for link in page.changed] == ["c"]
+    assert (quiet.encoded, failed.encoded, changed.encoded) == (0, 1, 1)
+
+
+def test_pretty_json_encodes_each_value_once_however_deep() -> None:
+    """Evidence is nested (sent > body > fields): encoding every level whole again made the
+    HTML report cost grow with the depth."""
+    value = _Counted()
+    deep: object = [value, "x" * 100]
+    for level in range(5):
+        deep = {f"level{level}": deep}
+    shown = pretty_json(deep)
+    assert '"value"' in shown and shown.count("\n") > 5
+    assert value.encoded == 1
