@@ -1,7 +1,9 @@
 """Client of any API served from its description: paths, envelopes and paging as the
 entity profile gives them (talk.profiles.build, talk.profiles.shapes).
 
-Changes are read in full and compared (no description here offers a change feed).
+Changes are read in full and compared (no description here offers a change feed). A
+reference answered as an object is read as the value a write sends (its gid), so what a
+row wrote compares equal to what it reads back.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import requests
 
 from talk.connectors.base import ApiError, ChangePage, Record
 from talk.connectors.generic import GenericConnector
-from talk.profiles.shapes import PAGE_SIZE, record_url_path, unwrap, wrap
+from talk.profiles.shapes import PAGE_SIZE, as_written, record_url_path, unwrap, wrap
 from talk.systems.profile import EntityProfile
 
 __all__ = ["DescribedConnector"]
@@ -33,7 +35,7 @@ class DescribedConnector(GenericConnector):
         if not isinstance(rows, list):
             raise ApiError(self.profile.key, 200, f"expected a list at "
                            f"{entity.list_key or 'the top'} of the answer", "GET", url)
-        return [row for row in rows if isinstance(row, dict)]
+        return [as_written(entity, row) for row in rows if isinstance(row, dict)]
 
     def list_all(self, entity: EntityProfile) -> Iterator[Record]:
         url = self._url(entity)
@@ -67,7 +69,7 @@ class DescribedConnector(GenericConnector):
 
     def get(self, entity: EntityProfile, record_id: str) -> Record | None:
         found = unwrap(entity.record_key, super().get(entity, record_id))
-        return found if isinstance(found, dict) else None
+        return as_written(entity, found) if isinstance(found, dict) else None
 
     def create(self, entity: EntityProfile, payload: Record) -> Record:
         response = self.request("POST", self._url(entity), json=wrap(entity.create_key, payload))
@@ -75,7 +77,7 @@ class DescribedConnector(GenericConnector):
         if not isinstance(created, dict):
             raise ApiError(self.profile.key, response.status_code,
                            "create answered without a record", "POST", self._url(entity))
-        return created
+        return as_written(entity, created)
 
     def update(self, entity: EntityProfile, record_id: str, payload: Record) -> None:
         self.request(entity.update_method, self._url(entity, record_id),

@@ -15,12 +15,15 @@ made with pytest-bdd's public `scenario()` decorator. What is not public, and fe
   `source-target` (pytest-bdd joins every example value into the id, hard strings included);
 - `pytest_bdd.scenario.get_step_function`, which scans every fixture name of the session
   for each step of each test: the same resolution, with the step definitions a module's
-  tests see gathered once per module (`remember_step_lookups`).
+  tests see gathered once per module (`remember_step_lookups`);
+- `pytest_bdd.scenario.signature` and `get_required_args`, which inspect a step function's
+  signature at every step: the same answers, kept per step function.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 import types
 from collections.abc import Callable, Iterable, Iterator
@@ -278,11 +281,38 @@ _ORIGINAL_LOOKUP: Callable[[pytest.FixtureRequest, Step], StepFunctionContext | 
     bdd_scenario.get_step_function
 
 
+_ORIGINAL_SIGNATURE: Callable[[Callable[..., Any]], inspect.Signature] = bdd_scenario.signature
+_ORIGINAL_REQUIRED: Callable[[Callable[..., Any]], list[str]] = bdd_scenario.get_required_args
+_SIGNATURES: WeakKeyDictionary[Callable[..., Any], inspect.Signature] = WeakKeyDictionary()
+_REQUIRED: WeakKeyDictionary[Callable[..., Any], tuple[str, ...]] = WeakKeyDictionary()
+
+
+def _remembered_signature(function: Callable[..., Any]) -> inspect.Signature:
+    """A step function's signature, inspected once (a Signature is immutable)."""
+    found = _SIGNATURES.get(function)
+    if found is None:
+        found = _SIGNATURES[function] = _ORIGINAL_SIGNATURE(function)
+    return found
+
+
+def _remembered_required_args(function: Callable[..., Any]) -> list[str]:
+    """The fixtures a step function asks for, worked out once; a new list each call."""
+    found = _REQUIRED.get(function)
+    if found is None:
+        found = _REQUIRED[function] = tuple(_ORIGINAL_REQUIRED(function))
+    return list(found)
+
+
 def remember_step_lookups(config: pytest.Config) -> None:
-    """Use the remembered step lookup for this session (pytest-bdd's again after it)."""
+    """Use the remembered step lookup and step signatures for this session (pytest-bdd's
+    again after it)."""
     bdd_scenario.get_step_function = _remembered_step_function
+    bdd_scenario.signature = _remembered_signature
+    bdd_scenario.get_required_args = _remembered_required_args
 
     def restore() -> None:
         bdd_scenario.get_step_function = _ORIGINAL_LOOKUP
+        bdd_scenario.signature = _ORIGINAL_SIGNATURE
+        bdd_scenario.get_required_args = _ORIGINAL_REQUIRED
 
     config.add_cleanup(restore)

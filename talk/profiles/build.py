@@ -40,7 +40,9 @@ def describe(data: Distilled) -> str:
 
 
 def field_types(entity: Mapping[str, Any]) -> dict[str, FieldType]:
-    return {name: _FIELD_TYPES.get(prop["type"], FieldType.STRING)
+    """Each property's type as a write takes it (a reference's gid, not the object a read
+    answers: the connector reads such a reference back as its gid)."""
+    return {name: _FIELD_TYPES.get(prop.get("write_type") or prop["type"], FieldType.STRING)
             for name, prop in entity["properties"].items()}
 
 

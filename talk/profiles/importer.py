@@ -13,6 +13,7 @@ from talk.profiles.csdl import distil_csdl, is_csdl
 from talk.profiles.distilled import Distilled
 from talk.profiles.exact_reference import distil_exact_reference, is_exact_reference
 from talk.profiles.openapi import distil_openapi, openapi_version
+from talk.profiles.skeleton import skeleton_problem
 
 __all__ = ["DescriptionError", "import_description"]
 
@@ -51,6 +52,10 @@ def import_description(path: Path, system: str) -> Distilled:
     else:
         document = _parse(path, text)
         if openapi_version(document):
+            problem = skeleton_problem(document, text)
+            if problem is not None:
+                raise DescriptionError(f"{path}:{problem[0]}: not a usable OpenAPI "
+                                       f"description: {problem[1]}")
             distilled = distil_openapi(document, path.name)
         elif is_exact_reference(document):
             distilled = distil_exact_reference(document, path.name)

@@ -3,7 +3,8 @@
 For each section whose system has a described entity: a property path the description
 does not have (a typo when a declared name is close, else likely a field newer than the
 description), a documented type that disagrees with the declared one (`"string"` for an
-integer field), and a row writing a field the API never lets anyone write.
+integer field), a row writing a field the API never lets anyone write, and a dotted path
+into a field the profile declares a plain value (also for hand-written profiles).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from talk.dataflow.model import Dataflow, EntityRef, Finding, PropertyPath, Prop
 from talk.systems.profile import ApiStyle, EntityProfile, FieldType
 from talk.systems.registry import profile_for, resolve_entity
 
-__all__ = ["description_findings", "read_only_reason", "type_disagreement", "unknown_path"]
+__all__ = ["description_findings", "edit_blocked_reason", "inside_plain_field", "read_only_reason",
+           "type_disagreement", "unknown_path"]
 
 # Declared API types each documented type fits.
 _FITS: dict[TypeKind, set[FieldType]] = {
@@ -27,13 +29,20 @@ _FITS: dict[TypeKind, set[FieldType]] = {
 }
 
 
-def _described(ref: EntityRef) -> EntityProfile | None:
+def _profiled(ref: EntityRef) -> EntityProfile | None:
+    """The entity's profile, unless it is generic or unsupported."""
     if not ref.system.strip():
         return None
     entity = resolve_entity(profile_for(ref.system), ref.entity)
-    if entity.generic or entity.unsupported or not entity.properties:
-        return None
-    return entity
+    return None if entity.generic or entity.unsupported else entity
+
+
+def _described(entity: EntityProfile | None) -> EntityProfile | None:
+    return entity if entity is not None and entity.properties else None
+
+
+_PLAIN = {FieldType.STRING, FieldType.INTEGER, FieldType.NUMBER, FieldType.BOOLEAN,
+          FieldType.DATETIME, FieldType.GUID}
 
 
 def unknown_path(entity: EntityProfile, path: PropertyPath, side: str) -> str | None:
@@ -46,6 +55,20 @@ def unknown_path(entity: EntityProfile, path: PropertyPath, side: str) -> str | 
               "likely a field newer than the description, or a typo")
     return (f"{side} property {name!r} is not in {entity.system} {entity.name} as "
             f"{entity.source.split(': ')[0]} describes it: {likely}")
+
+
+def inside_plain_field(entity: EntityProfile, path: PropertyPath, side: str) -> str | None:
+    """Why a dotted path cannot be: its first field is a plain value in the profile
+    (Keap's company `email_address` is a string, so `email_address.email` has no place)."""
+    name, dot, _ = path.path.partition(".")
+    declared = entity.field_type(name)
+    if not dot or declared not in _PLAIN or path.path in entity.field_types:
+        return None
+    kind = declared.value if declared else ""
+    described = entity.source.split(": ")[0]
+    return (f"{side} property {path.path!r} names a field inside {name!r}, which "
+            f"{entity.system} {entity.name} declares {kind}"
+            f"{f' ({described})' if described else ''}: a {kind} has no fields")
 
 
 def type_disagreement(entity: EntityProfile, row: PropertyRow) -> str | None:
@@ -77,12 +100,27 @@ def read_only_reason(entity: EntityProfile, path: str) -> str | None:
             f"({entity.source.split(': ')[0]}): the API ignores a write of it")
 
 
+def edit_blocked_reason(entity: EntityProfile, path: str) -> str | None:
+    """Why an edit cannot reach this field of an existing record: the description marks it
+    read-only, or only a create takes it (Asana's task `projects`)."""
+    read_only = read_only_reason(entity, path)
+    name = path.split(".")[0]
+    if read_only is not None or name not in entity.create_only:
+        return read_only
+    return (f"{name} is create-only in {entity.system} {entity.name} "
+            f"({entity.source.split(': ')[0]}): the API ignores it on update, so an edit "
+            "cannot reach it")
+
+
 def description_findings(dataflow: Dataflow) -> list[Finding]:
     findings: list[Finding] = []
     for section in dataflow.unique_sections:
-        source, target = _described(section.source), _described(section.target)
+        profiled = _profiled(section.source), _profiled(section.target)
+        source, target = _described(profiled[0]), _described(profiled[1])
         for row in section.properties:
-            messages = []
+            messages = [inside_plain_field(entity, path, side) for entity, path, side in (
+                (profiled[0], row.source, "source"), (profiled[1], row.target, "target"))
+                if entity is not None]
             if source is not None:
                 messages.append(unknown_path(source, row.source, "source"))
             if target is not None:

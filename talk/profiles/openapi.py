@@ -21,6 +21,7 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from talk.profiles.distilled import Distilled
+from talk.profiles.writes import mark_write_shapes
 
 __all__ = ["FORMAT_OPENAPI", "distil_openapi", "openapi_version"]
 
@@ -28,6 +29,9 @@ FORMAT_OPENAPI = "openapi"
 _BASE_URI = "urn:talk:description"
 _METHODS = ("get", "put", "post", "delete", "patch")
 _MAX_DEPTH = 12
+# Marks a request shape made of query parameters: text on the wire, so their declared
+# types say nothing about the JSON type a body takes.
+_QUERY = "x-talk-query"
 # Query parameters that show a paging style, tried in this order (case-insensitive).
 _PAGING = (
     ("from_count", {"from", "count"}),
@@ -118,7 +122,27 @@ def _body_schema(operation: dict[str, Any], schemas: _Schemas) -> dict[str, Any]
         for media, content in sorted((body.get("content") or {}).items()):
             if "json" in media and isinstance(content, dict) and "schema" in content:
                 return schemas.flat(content["schema"])
-    return {}
+        return {}
+    return _query_body(operation, schemas)
+
+
+def _query_body(operation: dict[str, Any], schemas: _Schemas) -> dict[str, Any]:
+    """A write without a body whose fields are query parameters (Trello's `POST /cards
+    ?idList=...&name=...`): those parameters are what it accepts, the required ones
+    required."""
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for parameter in operation.get("parameters") or []:
+        parameter = schemas.deref(parameter)
+        if not isinstance(parameter, dict) or parameter.get("in") not in ("query", "formData"):
+            continue
+        name = str(parameter.get("name", ""))
+        properties[name] = parameter.get("schema") or \
+            {k: v for k, v in parameter.items() if k in ("type", "format", "enum", "items")}
+        if parameter.get("required"):
+            required.append(name)
+    return {"type": "object", "properties": properties, "required": required, _QUERY: True} \
+        if properties else {}
 
 
 def _is_object(schema: dict[str, Any]) -> bool:
@@ -215,6 +239,15 @@ def _property(raw: Any, schemas: _Schemas) -> dict[str, Any]:
     return out
 
 
+def _written(body: dict[str, Any], schemas: _Schemas) -> dict[str, dict[str, Any]]:
+    """A request body's properties, distilled as a read's are (none from query
+    parameters: see _QUERY)."""
+    if body.get(_QUERY):
+        return {}
+    return {str(name): _property(raw, schemas)
+            for name, raw in sorted((body.get("properties") or {}).items())}
+
+
 def _params(operation: dict[str, Any], shared: list[Any], schemas: _Schemas) -> set[str]:
     names = set()
     for parameter in [*shared, *(operation.get("parameters") or [])]:
@@ -302,6 +335,14 @@ def _entity(collection: str, paths: dict[str, Any], schemas: _Schemas) -> dict[s
     for source in (create_schema, record_schema):
         for name, raw in sorted((source.get("properties") or {}).items()):
             properties[str(name)] = _property(raw, schemas)
+    update_method = next((m.upper() for m in ("put", "patch") if m in record_methods), None)
+    update_schema = _unwrap_record(_body_schema(record_methods[update_method.lower()], schemas),
+                                   schemas)[0] if update_method else {}
+    read_properties = record_schema.get("properties") or {}
+    mark_write_shapes(properties, {str(n) for n in read_properties},
+                      _written(create_schema, schemas), _written(update_schema, schemas),
+                      {str(n): set(schemas.flat(raw).get("properties") or {})
+                       for n, raw in read_properties.items()})
     operations = []
     if listed is not None:
         operations.append("list")
@@ -311,7 +352,6 @@ def _entity(collection: str, paths: dict[str, Any], schemas: _Schemas) -> dict[s
                               ("delete", "delete")):
         if method in record_methods and operation not in operations:
             operations.append(operation)
-    update_method = next((m.upper() for m in ("put", "patch") if m in record_methods), None)
     declared_required = [str(r) for r in create_schema.get("required") or []]
     key = _key_field(record[1], properties, declared_required) if record else "id"
     if key in properties and "create" in operations:

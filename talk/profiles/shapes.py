@@ -12,7 +12,8 @@ from typing import Any
 
 from talk.systems.profile import EntityProfile, FieldType
 
-__all__ = ["PAGE_SIZE", "key_value", "record_url_path", "record_url_pattern", "unwrap", "wrap"]
+__all__ = ["PAGE_SIZE", "answered", "as_written", "key_value", "record_url_path",
+           "record_url_pattern", "unwrap", "wrap"]
 
 PAGE_SIZE = 100  # rows a page when the request does not ask for fewer (assumed)
 
@@ -57,3 +58,30 @@ def key_value(entity: EntityProfile, text: str) -> Any:
     if entity.field_type(entity.id_field) is FieldType.INTEGER and text.lstrip("-").isdigit():
         return int(text)
     return text.strip("'")
+
+
+def _references(entity: EntityProfile) -> dict[str, str]:
+    """Fields written as a reference and answered as an object holding it: field -> the
+    object's field that holds it (Asana's `workspace` -> `gid`)."""
+    return {name: str(prop["read_field"]) for name, prop in entity.properties.items()
+            if prop.get("read_field")}
+
+
+def answered(entity: EntityProfile, record: dict[str, Any]) -> dict[str, Any]:
+    """A stored record in the read shape: a reference written as its gid is answered as
+    the object the description reads (`"123"` -> `{"gid": "123"}`)."""
+    for name, held in _references(entity).items():
+        value = record.get(name)
+        if value is not None and not isinstance(value, dict | list):
+            record[name] = {held: value}
+    return record
+
+
+def as_written(entity: EntityProfile, record: dict[str, Any]) -> dict[str, Any]:
+    """A record read from the API in the shape a write takes, so a value read compares
+    with the value a row writes (`{"gid": "123", "name": ...}` -> `"123"`)."""
+    for name, held in _references(entity).items():
+        value = record.get(name)
+        if isinstance(value, dict) and held in value:
+            record[name] = value[held]
+    return record

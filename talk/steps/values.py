@@ -10,7 +10,7 @@ from talk.gherkin.samples import unfit_rows
 from talk.harness.checklist import row_text
 from talk.harness.competing import competition_note, one_way_note
 from talk.harness.outcomes import ManualCheck, Unsupported
-from talk.profiles.lint import read_only_reason
+from talk.profiles.lint import edit_blocked_reason, read_only_reason
 from talk.profiles.shapes import unwrap
 from talk.steps._binding import bind, table_values
 from talk.sync.paths import get_path
@@ -143,14 +143,16 @@ def _row_between(talk_context: ScenarioContext, kind: RecordType,
 
 
 def _read_only_row(talk_context: ScenarioContext, kind: RecordType, path: str) -> str | None:
-    """Why `path` of this record kind cannot carry an edit: the row joining it to another
-    seeded record writes a field the target's description marks read-only."""
+    """Why `path` of this record kind cannot carry an edit: a row joins it to another
+    seeded record, and a description marks the field this record kind is written in
+    read-only or create-only, or the section's target field read-only."""
     found = _section_row(talk_context, kind, path)
     if found is None:
         return None
     _, section, row = found
     target = talk_context.target_type(section)
-    return read_only_reason(target.entity, row.target.path)
+    return edit_blocked_reason(kind.entity, path) or \
+        read_only_reason(target.entity, row.target.path)
 
 
 def _cannot_update(talk_context: ScenarioContext, kind: RecordType) -> str | None:
@@ -163,6 +165,17 @@ def _cannot_update(talk_context: ScenarioContext, kind: RecordType) -> str | Non
         return (f"{kind.phrase}: the {kind.system} API has no update for "
                 f"{kind.entity.name}, so an edit elsewhere cannot reach it")
     return None
+
+
+def _refusals(talk_context: ScenarioContext, kind: RecordType) -> list[str]:
+    """What the sync reported failed in the sections naming this record kind (an API that
+    refused the write, in its own words), so a differing value says why."""
+    found = []
+    for dataflow, section in talk_context.sections_with(kind):
+        for detail in talk_context.details(section, dataflow, "failure"):
+            found.append(f"the sync reported for {talk_context.shown(dataflow)} line "
+                         f"{section.line}: {detail.message}")
+    return list(dict.fromkeys(found))
 
 
 @bind("has_table")
@@ -205,7 +218,7 @@ def record_has(talk_context: ScenarioContext, record: str,
         if reason is not None:
             raise Unsupported(reason)
         raise AssertionError(f"{kind.phrase} {ref.id} read back differs:\n  "
-                             + "\n  ".join(wrong))
+                             + "\n  ".join([*wrong, *_refusals(talk_context, kind)]))
 
 
 @bind("has_equal")

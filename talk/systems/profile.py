@@ -92,7 +92,9 @@ class EntityProfile:
         list: a path through a list names its first element, so a record built from paths
         (`line_items.sku`) gets `[{"sku": ...}]`, never an object where the API wants a list."""
         for name, value in record.items():
-            if isinstance(value, dict) and self.properties.get(name, {}).get("type") == "array":
+            # a hand-written profile (Keap's) declares its arrays by field type only
+            if isinstance(value, dict) and (self.properties.get(name, {}).get("type") == "array"
+                                            or self.field_types.get(name) is FieldType.ARRAY):
                 record[name] = [value]
         return record
 

@@ -64,6 +64,11 @@ ENTITY_ALIASES: dict[str, dict[str, str]] = {
     "tripletex": {"order lines": "orderline"},
 }
 _INDEX: dict[str, tuple[int, dict[str, EntityProfile]]] = {}
+# Generic profiles by the name asked for: every checklist step asks again for the same few
+# names, and building one each time was most of what profile_for cost. A registered
+# profile is looked up first, so one registered later still wins.
+_GENERIC: dict[str, SystemProfile] = {}
+_GENERIC_KEPT = 1024
 
 
 def profile_for(name: str) -> SystemProfile:
@@ -73,8 +78,13 @@ def profile_for(name: str) -> SystemProfile:
     known = _PROFILES.get(key)
     if known is not None:
         return known
-    return SystemProfile(key=key, display_name=name, style=ApiStyle.GENERIC, entities={},
-                         generic=True)
+    generic = _GENERIC.get(name)
+    if generic is None:
+        if len(_GENERIC) >= _GENERIC_KEPT:
+            _GENERIC.clear()
+        generic = _GENERIC[name] = SystemProfile(
+            key=key, display_name=name, style=ApiStyle.GENERIC, entities={}, generic=True)
+    return generic
 
 
 def _forms(name: str) -> set[str]:

@@ -255,8 +255,18 @@ def to_target(value: object, dtype: DataType) -> object:
     return None if _is_blank_text(value) else convert(value)
 
 
+def _source_text(value: object) -> str:
+    """A target value back into a text field. A list of one plain value gives that value:
+    a single value travels to a `"list"` row's target as a list of one (`_list`), so an
+    edit there comes back as the value, not as the list's JSON text."""
+    if isinstance(value, list | tuple) and len(value) == 1 \
+            and isinstance(value[0], str | int | float | Decimal):
+        return _text(value[0])
+    return _text(value)
+
+
 _TO_SOURCE: dict[FieldType, Callable[[object], object]] = {
-    FieldType.STRING: _text,
+    FieldType.STRING: _source_text,
     FieldType.INTEGER: _integer,
     FieldType.NUMBER: _number,
     FieldType.BOOLEAN: _boolean,

@@ -6,22 +6,19 @@ the declared one is a lint warning, and Enhetsregisteret as a target is `unsuppo
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from corpus.small_documents import document, section
 
-from talk.cli import main
 from talk.dataflow.lint import lint_file
 from talk.systems.described import DESCRIBED
 from talk.systems.profile import EntityProfile, FieldType, SystemProfile
 from talk.systems.registry import profile_for, resolve_entity
 
-REPO = Path(__file__).resolve().parents[2]
+from .checklist_run import run_in
+
 SYSTEMS = [system.key for system in DESCRIBED]
 _DOCUMENTED = {FieldType.STRING: '"string"', FieldType.INTEGER: '"integer"',
                FieldType.NUMBER: '"float"', FieldType.BOOLEAN: '"boolean"',
@@ -110,23 +107,7 @@ def _title(text: str) -> str:
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every system's sections as one checklist run; the folder it ran in."""
-    root = tmp_path_factory.mktemp("per-system")
-    folder = root / "dataflows"
-    folder.mkdir()
-    for name, text in _documents().items():
-        (folder / name).write_text(text, encoding="utf-8")
-    cwd = Path.cwd()
-    try:
-        os.chdir(root)
-        assert main(["generate", "dataflows", "--out", "features"]) == 0
-    finally:
-        os.chdir(cwd)
-    (root / "pytest.ini").write_text("[pytest]\ntalk_features = features\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "features", "-c", "pytest.ini",
-                    "--rootdir", ".", "-p", "no:randomly", "-p", "no:cacheprovider"],
-                   cwd=root, env={**os.environ, "PYTHONPATH": str(REPO)},
-                   capture_output=True, text=True, timeout=600, check=False)
-    return root
+    return run_in(tmp_path_factory.mktemp("per-system"), _documents(), lint=False)
 
 
 @pytest.fixture(scope="module")

@@ -210,6 +210,24 @@ def test_an_unreadable_description_names_file_and_line(tmp_path: Path,
         import_description(other, "x")
 
 
+
+@pytest.mark.parametrize(("name", "text", "found"), [
+    ("list.json", '{"openapi": "3.0.0",\n "paths": [1, 2]}',
+     "list.json:2: not a usable OpenAPI description: paths must be an object"),
+    ("item.json", '{"openapi": "3.0.0", "paths": {\n "/x": {"get": {}},\n "/x/{id}": "y"}}',
+     "item.json:3: not a usable OpenAPI description: paths > /x/{id} must be an object"),
+    ("param.yaml", "openapi: 3.0.0\npaths:\n  /x:\n    post:\n      parameters:\n"
+                   "        - 5\n", "param.yaml:5: not a usable OpenAPI description: "
+                                     "paths > /x > post > parameters > 0 must be an object"),
+])
+def test_a_description_not_shaped_as_openapi_names_file_line_and_part(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str,
+        found: str) -> None:
+    path = _write(tmp_path, name, text)
+    assert main(["profile", "import", str(path), "--system", "x", "--out", "-"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"talk profile: {tmp_path / found}\n"
+
 WIKIBASE_LIKE: dict[str, Any] = {
     "openapi": "3.1.0", "info": {"title": "Wiki", "version": "1"},
     "paths": {

@@ -100,15 +100,35 @@ def test_an_in_memory_store_is_a_copy_of_an_empty_one(monkeypatch: pytest.Monkey
     SqliteLinkStore(":memory:").close()  # the empty store, built once per process
     monkeypatch.setattr(store_module.sqlite3, "connect", traced)
     stores = [SqliteLinkStore(":memory:") for _ in range(3)]
-    assert not [s for s in statements if "CREATE TABLE" in s.upper()]
+    assert not [s for s in statements if "CREATE" in s.upper() or "PRAGMA" in s.upper()]
     on_file = SqliteLinkStore(tmp_path / "state.db")
-    schema = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+    schema = "SELECT type, name, sql FROM sqlite_master WHERE {} ORDER BY name"
+    kept = schema.format("name NOT LIKE '%run_marks%'")
     for store in stores:
-        assert store._db.execute(schema).fetchall() == on_file._db.execute(schema).fetchall()
+        assert store._db.execute(kept).fetchall() == on_file._db.execute(kept).fetchall()
+        # a run's marks: in the store's own tables, as transient as the store itself
+        marks = schema.format("name = 'run_marks'")
+        assert store._db.execute(marks).fetchall() == on_file._db.execute(
+            marks.replace("sqlite_master", "sqlite_temp_master")).fetchall()
     first, second = stores[0], stores[1]
     with first.transaction():
         first.link(Ref("keap", "Contacts", "1"), Ref("webcrm", "Persons", "7"), "s")
     assert first.counterpart(Ref("keap", "Contacts", "1"), ("webcrm", "Persons")) == "7"
     assert second.counterpart(Ref("keap", "Contacts", "1"), ("webcrm", "Persons")) is None
+    assert first.mark("sent", Ref("keap", "Contacts", "1"))
+    assert not first.mark("sent", Ref("keap", "Contacts", "1"))
+    assert not second.is_marked("sent", Ref("keap", "Contacts", "1"))
     for store in (*stores, on_file):
         store.close()
+
+
+def test_a_new_in_memory_store_has_nothing_keyed_by_line_to_rewrite() -> None:
+    """A store that starts empty holds no state of a version that keyed sections by line
+    numbers: the first sync of each checklist scenario skips that rewrite."""
+    store = SqliteLinkStore(":memory:")
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)
+    store.rekey_sections({f"doc.rst:{line}": (f"doc.rst#section{line}", {str(line): "name"})
+                          for line in range(10, 20)})
+    store.close()
+    assert len(statements) == 1  # the one look that finds nothing to do
