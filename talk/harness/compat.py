@@ -17,7 +17,9 @@ made with pytest-bdd's public `scenario()` decorator. What is not public, and fe
   for each step of each test: the same resolution, with the step definitions a module's
   tests see gathered once per module (`remember_step_lookups`);
 - `pytest_bdd.scenario.signature` and `get_required_args`, which inspect a step function's
-  signature at every step: the same answers, kept per step function.
+  signature at every step: the same answers, kept per step function;
+- `MarkGenerator._markers`, the names `pytest.mark` knows: told of each feature's tags as
+  they are registered, so that applying them does not rescan every registered marker.
 """
 
 from __future__ import annotations
@@ -165,6 +167,12 @@ def _bind(feature: Feature, path: Path, on_tags: Callable[[set[str]], None]) -> 
     return module
 
 
+def _known_mark_names(generator: Any) -> set[str]:
+    """The names `pytest.mark` (a `MarkGenerator`) knows to be registered."""
+    names: set[str] = generator._markers
+    return names
+
+
 class FeatureFile(pytest.Module):
     """A `.feature` file collected as a test module (docs/design.md#pytest-wiring)."""
 
@@ -177,9 +185,14 @@ class FeatureFile(pytest.Module):
         if known is None:  # once per run, not once per feature file or scenario
             known = {line.split(":", 1)[0].strip() for line in self.config.getini("markers")}
             self.config.stash[_KNOWN_MARKERS] = known
-        for tag in sorted(tags - known):
+        new = sorted(tags - known)
+        for tag in new:
             self.config.addinivalue_line("markers", f"{tag}: a tag of a feature file")
             known.add(tag)
+        # pytest.mark looks a name it has not seen up by scanning every registered marker
+        # line; told of the new ones, pytest-bdd's applying the tags scans none (each new
+        # document's tags made that scan quadratic in the documents: 1.5 s at 460).
+        _known_mark_names(pytest.mark).update(new)
 
 
 def close_step_reports(item: pytest.Item) -> None:
