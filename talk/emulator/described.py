@@ -261,8 +261,6 @@ class DescribedEmulator(Emulator):
                 payload = self._body(request, entity, creating=True)
             except Refused as exc:
                 return self._refused(exc)
-            for name in entity.update_only:
-                payload.pop(name, None)
             stored = self.new_record(entity, payload)
             self.table(entity)[self.id_of(entity, stored)] = stored
             return HttpResponse(201, self._answer(entity, stored))
@@ -289,8 +287,6 @@ class DescribedEmulator(Emulator):
             payload = self._body(request, entity, creating=False)
         except Refused as exc:
             return self._refused(exc)
-        for name in entity.create_only:
-            payload.pop(name, None)
         self.apply_changes(entity, stored, payload)
         self.touch(entity, stored)
         return HttpResponse(200, self._answer(entity, stored))
@@ -311,6 +307,9 @@ class DescribedEmulator(Emulator):
     # -- writes -------------------------------------------------------------------------------
 
     def _body(self, request: HttpRequest, entity: EntityProfile, *, creating: bool) -> Record:
+        """The fields a create (or update) may set: validated against the write shape, without
+        read-only fields and those only the other kind of write takes (ignored, as the API
+        does)."""
         try:
             body = request.json()
         except ValueError:
@@ -319,19 +318,21 @@ class DescribedEmulator(Emulator):
         if not isinstance(payload, dict):
             raise Refused([("", "the body must be a JSON object")])
         validator = Draft202012Validator(record_schema(entity, creating=creating))
+        read_only = self.read_only_fields(entity)
+        ignored = {*read_only, *(entity.update_only if creating else entity.create_only)}
         problems = []
         for error in sorted(validator.iter_errors(payload), key=lambda e: list(e.path)):
             field = ".".join(str(p) for p in error.path)
             if error.validator == "required":
                 missing = re.findall(r"'([^']+)' is a required property", error.message)
                 problems.append((missing[0] if missing else field, "is required"))
-            elif field.split(".")[0] in self.read_only_fields(entity):
-                continue  # ignored anyway
+            elif field.split(".")[0] in read_only:
+                continue  # dropped below
             else:
                 problems.append((field, _plain(error.validator, error.validator_value)))
         if problems:
             raise Refused(problems)
-        return {k: v for k, v in payload.items() if k not in self.read_only_fields(entity)}
+        return {k: v for k, v in payload.items() if k not in ignored}
 
     # -- reads --------------------------------------------------------------------------------
 
